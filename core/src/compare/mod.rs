@@ -1,0 +1,203 @@
+//! Comparisons: how much two records' values of one attribute agree.
+//!
+//! A [`Comparison`] maps the values of one attribute on two records to an
+//! agreement [`Level`]: level 0 is exact agreement of the normalized values,
+//! then one level per band of its [`Method`] (Jaro–Winkler ≥ 0.92, edit
+//! distance ≤ 1, …), then "different". When either record has no value the
+//! level is [`Level::MISSING`], which scoring treats as no evidence.
+//! Multi-valued attributes agree as well as their best-agreeing pair of values.
+//!
+//! This is the only module that imports strsim.
+
+mod defaults;
+
+pub use defaults::{default_damping, default_method};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::record::{Record, RecordIndex};
+
+/// An agreement level: 0 is the best; [`Level::MISSING`] means no evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Level(pub u8);
+
+impl Level {
+    /// Either record has no value for the attribute.
+    pub const MISSING: Level = Level(u8::MAX);
+
+    /// Whether this level carries evidence.
+    pub fn is_missing(self) -> bool {
+        self == Level::MISSING
+    }
+}
+
+/// How values are compared beyond exact equality.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    /// Equal or different: two levels.
+    Exact,
+    /// Jaro–Winkler similarity of at least each threshold (descending).
+    JaroWinkler(Vec<f64>),
+    /// Jaro similarity of at least each threshold (descending).
+    Jaro(Vec<f64>),
+    /// Levenshtein distance of at most each limit (ascending).
+    Levenshtein(Vec<usize>),
+    /// Damerau–Levenshtein distance of at most each limit (ascending).
+    DamerauLevenshtein(Vec<usize>),
+}
+
+impl Method {
+    /// Levels this method gives, not counting [`Level::MISSING`]: exact, each
+    /// band, different.
+    pub fn level_count(&self) -> usize {
+        2 + match self {
+            Method::Exact => 0,
+            Method::JaroWinkler(t) | Method::Jaro(t) => t.len(),
+            Method::Levenshtein(d) | Method::DamerauLevenshtein(d) => d.len(),
+        }
+    }
+
+    /// A short label per level for people: `exact`, `jw>=0.92`, `lev<=1`, `different`.
+    pub fn level_labels(&self) -> Vec<String> {
+        let mut labels = vec!["exact".to_string()];
+        match self {
+            Method::Exact => {}
+            Method::JaroWinkler(t) => labels.extend(t.iter().map(|t| format!("jw>={t}"))),
+            Method::Jaro(t) => labels.extend(t.iter().map(|t| format!("jaro>={t}"))),
+            Method::Levenshtein(d) => labels.extend(d.iter().map(|d| format!("lev<={d}"))),
+            Method::DamerauLevenshtein(d) => labels.extend(d.iter().map(|d| format!("dl<={d}"))),
+        }
+        labels.push("different".to_string());
+        labels
+    }
+
+    /// The level of two single normalized values.
+    pub fn level(&self, a: &str, b: &str) -> Level {
+        if a == b {
+            return Level(0);
+        }
+        let band = match self {
+            Method::Exact => None,
+            Method::JaroWinkler(t) => band_at_least(strsim::jaro_winkler(a, b), t),
+            Method::Jaro(t) => band_at_least(strsim::jaro(a, b), t),
+            Method::Levenshtein(d) => band_at_most(strsim::levenshtein(a, b), d),
+            Method::DamerauLevenshtein(d) => band_at_most(strsim::damerau_levenshtein(a, b), d),
+        };
+        Level(band.map_or(self.level_count() - 1, |band| band + 1) as u8)
+    }
+}
+
+fn band_at_least(similarity: f64, thresholds: &[f64]) -> Option<usize> {
+    thresholds.iter().position(|&t| similarity >= t)
+}
+
+fn band_at_most(distance: usize, limits: &[usize]) -> Option<usize> {
+    limits.iter().position(|&d| distance <= d)
+}
+
+/// One comparison of the scoring model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Its name in outputs (the attribute's name).
+    pub name: String,
+    /// The attribute compared (index in the job's attributes).
+    pub attribute: usize,
+    /// How values are compared.
+    pub method: Method,
+    /// Whether agreeing on a common value counts for less.
+    pub damp_common_values: bool,
+}
+
+impl Comparison {
+    /// The level of two records' values: the best over all pairs of values,
+    /// or [`Level::MISSING`] when either side has none.
+    pub fn compare(&self, a: &[String], b: &[String]) -> Level {
+        let mut best = Level::MISSING;
+        for x in a {
+            for y in b {
+                let level = self.method.level(x, y);
+                if level < best {
+                    best = level;
+                    if level == Level(0) {
+                        return best;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// The value both records share, when they agree exactly.
+    pub fn shared_value<'a>(&self, a: &'a [String], b: &[String]) -> Option<&'a str> {
+        a.iter().find(|x| b.contains(x)).map(String::as_str)
+    }
+}
+
+/// The comparison vectors of `pairs`: for pair `i`, its level under
+/// comparison `k` is at `i * comparisons.len() + k`. Computed in parallel; the
+/// result does not depend on the thread count.
+pub fn comparison_vectors(
+    comparisons: &[Comparison],
+    records: &[Record],
+    pairs: &[(RecordIndex, RecordIndex)],
+) -> Vec<Level> {
+    let width = comparisons.len();
+    let mut levels = vec![Level::MISSING; pairs.len() * width];
+    if width == 0 {
+        return levels;
+    }
+    levels.par_chunks_mut(width).zip(pairs.par_iter()).for_each(|(vector, &(a, b))| {
+        let (a, b) = (&records[a as usize], &records[b as usize]);
+        for (level, comparison) in vector.iter_mut().zip(comparisons) {
+            *level = comparison.compare(&a.normalized[comparison.attribute], &b.normalized[comparison.attribute]);
+        }
+    });
+    levels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn levels_follow_the_bands() {
+        let jw = Method::JaroWinkler(vec![0.92, 0.8]);
+        assert_eq!(jw.level("martha", "martha"), Level(0));
+        assert_eq!(jw.level("martha", "marhta"), Level(1));
+        assert_eq!(jw.level("dixon", "dicksonx"), Level(2));
+        assert_eq!(jw.level("abc", "xyz"), Level(3));
+        let dl = Method::DamerauLevenshtein(vec![1, 2]);
+        assert_eq!(dl.level("19700412", "19700421"), Level(1));
+        assert_eq!(dl.level("19700412", "19710421"), Level(2));
+        assert_eq!(dl.level("19700412", "20011231"), Level(3));
+        assert_eq!(Method::Exact.level("a", "b"), Level(1));
+    }
+
+    #[test]
+    fn multi_valued_attributes_take_the_best_pair() {
+        let comparison = Comparison {
+            name: "email".into(),
+            attribute: 0,
+            method: Method::JaroWinkler(vec![0.9]),
+            damp_common_values: true,
+        };
+        let a = values(&["x@example.org", "sarah@gmail.com"]);
+        let b = values(&["sarah@gmail.com"]);
+        assert_eq!(comparison.compare(&a, &b), Level(0));
+        assert_eq!(comparison.shared_value(&a, &b), Some("sarah@gmail.com"));
+        assert_eq!(comparison.compare(&a, &[]), Level::MISSING);
+        assert_eq!(comparison.compare(&b, &a), comparison.compare(&a, &b));
+    }
+
+    #[test]
+    fn labels_match_the_level_count() {
+        for method in [Method::Exact, Method::JaroWinkler(vec![0.9, 0.8]), Method::Levenshtein(vec![1])] {
+            assert_eq!(method.level_labels().len(), method.level_count());
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! The job as the pipeline uses it: options checked, names resolved, paths
+//! made absolute, defaults filled in from the attribute kinds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use super::diagnostic::{ConfigError, closest};
+use super::options::{Format, JobOptions, MethodName, SourceOptions};
+use crate::blocking::{self, BlockingKey};
+use crate::compare::{self, Comparison, Method};
+use crate::record::AttributeKind;
+
+/// A resolution job, ready to run.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The job's name.
+    pub name: String,
+    /// The job file.
+    pub file: PathBuf,
+    /// The job file's sha256, in hex.
+    pub sha256: String,
+    /// The output folder.
+    pub output: PathBuf,
+    /// A truth file to evaluate against at the end of a run.
+    pub truth: Option<PathBuf>,
+    /// The sources, in job-file order.
+    pub sources: Vec<Source>,
+    /// The attributes, sorted by name; records hold their values by index.
+    pub attributes: Vec<Attribute>,
+    /// How candidates are found.
+    pub blocking: Blocking,
+    /// The comparisons of the scoring model, one per compared attribute.
+    pub comparisons: Vec<Comparison>,
+    /// How the model is trained.
+    pub model: ModelSettings,
+    /// The match probability from which two records are the same entity.
+    pub threshold: f64,
+    /// Whether records of one source are compared with each other.
+    pub within_source: bool,
+}
+
+/// One input of a job.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Its name, unique in the job.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// The reader.
+    pub format: Format,
+    /// The column holding record ids; `None` numbers records by line.
+    pub id_column: Option<String>,
+    /// The columns read, each with the attribute it feeds.
+    pub columns: Vec<Column>,
+    /// CSV: the separator splitting a cell into several values.
+    pub separator: Option<String>,
+    /// CSV: the field delimiter.
+    pub delimiter: u8,
+}
+
+/// A column of a source and the attribute it feeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column's name (CSV header or JSON key).
+    pub name: String,
+    /// The attribute's index in [`Job::attributes`].
+    pub attribute: usize,
+}
+
+/// A named, typed property of records, fed by columns of one or more sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Its name: the kind's name unless the job file names it.
+    pub name: String,
+    /// Its kind.
+    pub kind: AttributeKind,
+}
+
+/// Candidate generation settings.
+#[derive(Debug, Clone)]
+pub struct Blocking {
+    /// Blocks larger than this produce no pairs.
+    pub max_block_size: u64,
+    /// The keys blocked on.
+    pub keys: Vec<BlockingKey>,
+}
+
+/// Model training settings.
+#[derive(Debug, Clone)]
+pub struct ModelSettings {
+    /// A fixed prior, instead of one estimated by EM.
+    pub prior: Option<f64>,
+    /// EM iterations at most.
+    pub max_iterations: u32,
+    /// Random pairs drawn to estimate u-probabilities.
+    pub u_sample_pairs: u64,
+    /// Seed of the random pair sample.
+    pub seed: u64,
+    /// Fixed probabilities per comparison index: (m, u), either optional.
+    pub fixed: BTreeMap<usize, (Option<Vec<f64>>, Option<Vec<f64>>)>,
+}
+
+const DEFAULT_THRESHOLD: f64 = 0.95;
+const DEFAULT_MAX_BLOCK_SIZE: u64 = 500;
+
+impl Job {
+    /// Reads and checks a job file.
+    pub fn load(file: &Path) -> Result<Job, ConfigError> {
+        let bytes =
+            std::fs::read(file).map_err(|e| ConfigError::whole_file(file, format!("cannot read the job file: {e}")))?;
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|e| ConfigError::whole_file(file, format!("the job file is not UTF-8: {e}")))?;
+        let options: JobOptions = toml::from_str(&text).map_err(|e| ConfigError::from_toml(file, &text, &e))?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        Resolver { file, text: &text }.resolve(options, sha256)
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+struct Resolver<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl Resolver<'_> {
+    fn error<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> ConfigError {
+        ConfigError::at(self.file, self.text, Some(spanned.span()), message)
+    }
+
+    fn relative(&self, path: &str) -> PathBuf {
+        self.file.parent().unwrap_or(Path::new(".")).join(path)
+    }
+
+    fn resolve(&self, options: JobOptions, sha256: String) -> Result<Job, ConfigError> {
+        if options.sources.is_empty() {
+            return Err(ConfigError::whole_file(self.file, "the job has no [[source]]"));
+        }
+        let attributes = attributes(&options.sources);
+        let sources = options.sources.iter().map(|s| self.source(s, &attributes)).collect::<Result<Vec<_>, _>>()?;
+        self.check_unique_source_names(&options.sources)?;
+
+        let comparisons = self.comparisons(&options, &attributes)?;
+        let blocking = self.blocking(&options, &attributes)?;
+        let model = self.model(&options, &comparisons)?;
+
+        let threshold = match &options.resolution.threshold {
+            Some(t) if !(0.0..=1.0).contains(t.get_ref()) || t.get_ref().is_nan() => {
+                return Err(
+                    self.error(t, format!("threshold must be a probability between 0 and 1, not {}", t.get_ref()))
+                );
+            }
+            Some(t) => *t.get_ref(),
+            None => DEFAULT_THRESHOLD,
+        };
+        let output = match &options.job.output {
+            Some(path) => self.relative(path.get_ref()),
+            None => self.relative(&format!("out/{}", options.job.name)),
+        };
+        let truth = match &options.job.truth {
+            Some(path) => {
+                let resolved = self.relative(path.get_ref());
+                if !resolved.is_file() {
+                    return Err(self.error(path, format!("truth file {} does not exist", resolved.display())));
+                }
+                Some(resolved)
+            }
+            None => None,
+        };
+        Ok(Job {
+            name: options.job.name,
+            file: self.file.to_path_buf(),
+            sha256,
+            output,
+            truth,
+            sources,
+            attributes,
+            blocking,
+            comparisons,
+            model,
+            threshold,
+            within_source: options.resolution.within_source,
+        })
+    }
+
+    fn check_unique_source_names(&self, sources: &[SourceOptions]) -> Result<(), ConfigError> {
+        for (i, source) in sources.iter().enumerate() {
+            if sources[..i].iter().any(|s| s.name.get_ref() == source.name.get_ref()) {
+                return Err(
+                    self.error(&source.name, format!("a source named `{}` is already defined", source.name.get_ref()))
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn source(&self, options: &SourceOptions, attributes: &[Attribute]) -> Result<Source, ConfigError> {
+        let path = self.relative(options.path.get_ref());
+        if !path.is_file() {
+            return Err(self.error(&options.path, format!("source file {} does not exist", path.display())));
+        }
+        let format = match &options.format {
+            Some(format) => *format.get_ref(),
+            None => match path.extension().and_then(|e| e.to_str()) {
+                Some("csv") => Format::Csv,
+                Some("jsonl" | "ndjson") => Format::Jsonl,
+                _ => {
+                    return Err(self.error(
+                        &options.path,
+                        "cannot tell the format from the file's extension: add format = \"csv\" or \"jsonl\"",
+                    ));
+                }
+            },
+        };
+        if options.fields.is_empty() {
+            return Err(self.error(&options.name, "the source maps no columns: add a [source.fields] table"));
+        }
+        let columns = options
+            .fields
+            .iter()
+            .map(|(column, field)| {
+                let name = attribute_name(field.get_ref());
+                let attribute =
+                    attributes.iter().position(|a| a.name == name).expect("attributes come from the fields");
+                if attributes[attribute].kind != field.get_ref().kind {
+                    return Err(self.error(
+                        field,
+                        format!(
+                            "attribute `{name}` is a {} elsewhere in the job, not a {}",
+                            attributes[attribute].kind,
+                            field.get_ref().kind
+                        ),
+                    ));
+                }
+                Ok(Column { name: column.clone(), attribute })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let separator = match &options.separator {
+            Some(s) if s.get_ref().is_empty() => return Err(self.error(s, "the separator must not be empty")),
+            Some(s) if format != Format::Csv => return Err(self.error(s, "a separator applies to CSV sources only")),
+            Some(s) => Some(s.get_ref().clone()),
+            None => None,
+        };
+        let delimiter = match &options.delimiter {
+            Some(d) if !d.get_ref().is_ascii() => {
+                return Err(self.error(d, "the delimiter must be one ASCII character"));
+            }
+            Some(d) => *d.get_ref() as u8,
+            None => b',',
+        };
+        Ok(Source {
+            name: options.name.get_ref().clone(),
+            path,
+            format,
+            id_column: options.id.as_ref().map(|id| id.get_ref().clone()),
+            columns,
+            separator,
+            delimiter,
+        })
+    }
+
+    fn attribute_index(&self, attributes: &[Attribute], name: &Spanned<String>) -> Result<usize, ConfigError> {
+        attributes.iter().position(|a| a.name == *name.get_ref()).ok_or_else(|| {
+            let error = self.error(name, format!("no source maps a column to attribute `{}`", name.get_ref()));
+            match closest(name.get_ref(), attributes.iter().map(|a| a.name.as_str())) {
+                Some(similar) => error.with_help(format!("did you mean `{similar}`?")),
+                None => error.with_help(format!(
+                    "the attributes are: {}",
+                    attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            }
+        })
+    }
+
+    fn comparisons(&self, options: &JobOptions, attributes: &[Attribute]) -> Result<Vec<Comparison>, ConfigError> {
+        let mut comparisons: Vec<Comparison> = attributes
+            .iter()
+            .enumerate()
+            .map(|(index, attribute)| Comparison {
+                name: attribute.name.clone(),
+                attribute: index,
+                method: compare::default_method(attribute.kind),
+                damp_common_values: compare::default_damping(attribute.kind),
+            })
+            .collect();
+        for (i, compare) in options.compare.iter().enumerate() {
+            let attribute = self.attribute_index(attributes, &compare.attribute)?;
+            if options.compare[..i].iter().any(|c| c.attribute.get_ref() == compare.attribute.get_ref()) {
+                return Err(self.error(
+                    &compare.attribute,
+                    format!("attribute `{}` already has a [[compare]]", compare.attribute.get_ref()),
+                ));
+            }
+            let comparison = &mut comparisons[attribute];
+            let method = compare.method.unwrap_or(match comparison.method {
+                Method::Exact => MethodName::Exact,
+                Method::JaroWinkler(_) => MethodName::JaroWinkler,
+                Method::Jaro(_) => MethodName::Jaro,
+                Method::Levenshtein(_) => MethodName::Levenshtein,
+                Method::DamerauLevenshtein(_) => MethodName::DamerauLevenshtein,
+            });
+            comparison.method = match (&compare.levels, method) {
+                (None, _) if compare.method.is_none() => comparison.method.clone(),
+                (Some(levels), MethodName::Exact) if !levels.get_ref().is_empty() => {
+                    return Err(self.error(levels, "the exact method has no levels"));
+                }
+                (_, MethodName::Exact) => Method::Exact,
+                (levels, MethodName::JaroWinkler | MethodName::Jaro) => {
+                    let thresholds = match levels {
+                        Some(levels) => self.similarity_levels(levels)?,
+                        None => vec![0.92, 0.8],
+                    };
+                    if method == MethodName::Jaro { Method::Jaro(thresholds) } else { Method::JaroWinkler(thresholds) }
+                }
+                (levels, MethodName::Levenshtein | MethodName::DamerauLevenshtein) => {
+                    let limits = match levels {
+                        Some(levels) => self.distance_levels(levels)?,
+                        None => vec![1, 2],
+                    };
+                    if method == MethodName::Levenshtein {
+                        Method::Levenshtein(limits)
+                    } else {
+                        Method::DamerauLevenshtein(limits)
+                    }
+                }
+            };
+            if let Some(damp) = compare.damp_common_values {
+                comparison.damp_common_values = damp;
+            }
+        }
+        Ok(comparisons)
+    }
+
+    fn similarity_levels(&self, levels: &Spanned<Vec<f64>>) -> Result<Vec<f64>, ConfigError> {
+        let values = levels.get_ref();
+        let valid = values.iter().all(|t| *t > 0.0 && *t < 1.0) && values.windows(2).all(|w| w[0] > w[1]);
+        if !valid {
+            return Err(
+                self.error(levels, "similarity levels must lie between 0 and 1 (exclusive), in descending order")
+            );
+        }
+        Ok(values.clone())
+    }
+
+    fn distance_levels(&self, levels: &Spanned<Vec<f64>>) -> Result<Vec<usize>, ConfigError> {
+        let values = levels.get_ref();
+        let valid = values.iter().all(|d| *d >= 1.0 && d.fract() == 0.0 && *d <= 64.0)
+            && values.windows(2).all(|w| w[0] < w[1]);
+        if !valid {
+            return Err(self.error(levels, "edit-distance levels must be whole numbers from 1, in ascending order"));
+        }
+        Ok(values.iter().map(|d| *d as usize).collect())
+    }
+
+    fn blocking(&self, options: &JobOptions, attributes: &[Attribute]) -> Result<Blocking, ConfigError> {
+        let max_block_size = match &options.blocking.max_block_size {
+            Some(size) if *size.get_ref() < 2 => return Err(self.error(size, "max_block_size must be at least 2")),
+            Some(size) => *size.get_ref(),
+            None => DEFAULT_MAX_BLOCK_SIZE,
+        };
+        let mut keys = Vec::new();
+        if options.blocking.keys.is_empty() {
+            for (index, attribute) in attributes.iter().enumerate() {
+                for &method in blocking::default_methods(attribute.kind) {
+                    keys.push(BlockingKey::new(&attribute.name, index, method, method.default_length()));
+                }
+            }
+        }
+        for key in &options.blocking.keys {
+            let attribute = self.attribute_index(attributes, &key.attribute)?;
+            let method = key.method.unwrap_or(blocking::KeyMethod::Exact);
+            let length = match &key.length {
+                Some(length) if *length.get_ref() == 0 || *length.get_ref() > 64 => {
+                    return Err(self.error(length, "length must be between 1 and 64"));
+                }
+                Some(length) => *length.get_ref() as usize,
+                None => method.default_length(),
+            };
+            let key = BlockingKey::new(&attributes[attribute].name, attribute, method, length);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        if keys.is_empty() {
+            return Err(ConfigError::whole_file(
+                self.file,
+                "no blocking key: map a column to a kind that blocks by default (such as email or name) or add [[blocking.key]]",
+            ));
+        }
+        Ok(Blocking { max_block_size, keys })
+    }
+
+    fn model(&self, options: &JobOptions, comparisons: &[Comparison]) -> Result<ModelSettings, ConfigError> {
+        let model = &options.model;
+        if let Some(prior) = &model.prior
+            && !(*prior.get_ref() > 0.0 && *prior.get_ref() < 1.0)
+        {
+            return Err(self.error(prior, "prior must be a probability between 0 and 1 (exclusive)"));
+        }
+        let mut fixed = BTreeMap::new();
+        for entry in &model.fixed {
+            let Some(index) = comparisons.iter().position(|c| c.name == *entry.compare.get_ref()) else {
+                let error = self.error(&entry.compare, format!("no comparison named `{}`", entry.compare.get_ref()));
+                return Err(match closest(entry.compare.get_ref(), comparisons.iter().map(|c| c.name.as_str())) {
+                    Some(similar) => error.with_help(format!("did you mean `{similar}`?")),
+                    None => error,
+                });
+            };
+            let levels = comparisons[index].method.level_count();
+            let check = |probabilities: &Option<Spanned<Vec<f64>>>| -> Result<Option<Vec<f64>>, ConfigError> {
+                let Some(p) = probabilities else { return Ok(None) };
+                if p.get_ref().len() != levels {
+                    return Err(self.error(
+                        p,
+                        format!("`{}` has {levels} levels; give one probability per level", entry.compare.get_ref()),
+                    ));
+                }
+                if !p.get_ref().iter().all(|x| *x > 0.0 && *x <= 1.0) {
+                    return Err(self.error(p, "probabilities must lie in (0, 1]"));
+                }
+                Ok(Some(p.get_ref().clone()))
+            };
+            fixed.insert(index, (check(&entry.m)?, check(&entry.u)?));
+        }
+        Ok(ModelSettings {
+            prior: model.prior.as_ref().map(|p| *p.get_ref()),
+            max_iterations: model.max_iterations.unwrap_or(100),
+            u_sample_pairs: model.u_sample_pairs.unwrap_or(1_000_000),
+            seed: model.seed.unwrap_or(0),
+            fixed,
+        })
+    }
+}
+
+fn attribute_name(field: &super::options::FieldOptions) -> String {
+    field.attribute.clone().unwrap_or_else(|| field.kind.as_str().to_string())
+}
+
+/// The job's attributes, sorted by name, each with the kind of its first column.
+fn attributes(sources: &[SourceOptions]) -> Vec<Attribute> {
+    let mut attributes: BTreeMap<String, AttributeKind> = BTreeMap::new();
+    for source in sources {
+        for field in source.fields.values() {
+            attributes.entry(attribute_name(field.get_ref())).or_insert(field.get_ref().kind);
+        }
+    }
+    attributes.into_iter().map(|(name, kind)| Attribute { name, kind }).collect()
+}

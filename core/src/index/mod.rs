@@ -1,0 +1,206 @@
+//! The store: records and their blocking keys in a tantivy index on disk.
+//!
+//! One document per record holds its source, id, line and raw values (stored,
+//! so outputs and explanations can show them) and its blocking keys as
+//! `key_name=value` terms of one field. A term's posting list is the block of
+//! records sharing that key: [`Store::blocks`] reads them straight from the
+//! term dictionary, with no query per record.
+//!
+//! This is the only module that imports tantivy.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use tantivy::collector::DocSetCollector;
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
+use tantivy::{DocSet, Index, IndexWriter, TERMINATED, doc};
+
+use crate::blocking::BlockingKey;
+use crate::config::Attribute;
+use crate::error::{Error, Result};
+use crate::record::{Record, RecordIndex};
+
+/// The index folder's name inside an output folder.
+pub const INDEX_DIR: &str = "index";
+
+/// Records sharing blocking keys, read from the index.
+#[derive(Debug, Default)]
+pub struct Blocks {
+    /// Distinct key values (terms) in the index.
+    pub keys: u64,
+    /// The records of each block of at least two and at most the size limit,
+    /// in term order; each list is sorted.
+    pub blocks: Vec<Vec<RecordIndex>>,
+    /// Blocks over the size limit, skipped: key and size, largest first.
+    pub oversized: Vec<(String, u64)>,
+}
+
+/// A tantivy index of one run's records.
+pub struct Store {
+    index: Index,
+    path: PathBuf,
+    fields: Fields,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    record: Field,
+    source: Field,
+    record_id: Field,
+    line: Field,
+    values: Field,
+    key: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let fields = Fields {
+        record: builder.add_u64_field("record", FAST | INDEXED | STORED),
+        source: builder.add_text_field("source", STRING | STORED),
+        record_id: builder.add_text_field("record_id", STRING | STORED),
+        line: builder.add_u64_field("line", STORED),
+        values: builder.add_text_field("values", STORED),
+        key: builder.add_text_field("key", STRING),
+    };
+    (builder.build(), fields)
+}
+
+impl Store {
+    /// Creates an empty store in `output/index`, replacing any earlier one.
+    pub fn create(output: &Path) -> Result<Store> {
+        let path = output.join(INDEX_DIR);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(Error::io("remove", &path))?;
+        }
+        std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&path, schema).map_err(index_error(&path))?;
+        Ok(Store { index, path, fields })
+    }
+
+    /// Adds `records` (numbered by position) with their keys, commits, and
+    /// merges the index into one segment so that each key has one posting list.
+    pub fn write(
+        &self,
+        records: &[Record],
+        sources: &[String],
+        attributes: &[Attribute],
+        keys: &[BlockingKey],
+        threads: usize,
+    ) -> Result<()> {
+        let threads = threads.clamp(1, 4);
+        let mut writer: IndexWriter =
+            self.index.writer_with_num_threads(threads, threads * 64_000_000).map_err(index_error(&self.path))?;
+        let f = self.fields;
+        let mut term = String::new();
+        for (number, record) in records.iter().enumerate() {
+            let mut raw = Map::new();
+            for (attribute, values) in attributes.iter().zip(&record.values) {
+                if !values.is_empty() {
+                    raw.insert(attribute.name.clone(), Value::from(values.clone()));
+                }
+            }
+            let mut document = doc!(
+                f.record => number as u64,
+                f.source => sources[record.source as usize].as_str(),
+                f.record_id => record.id.as_str(),
+                f.line => record.line,
+                f.values => Value::Object(raw).to_string(),
+            );
+            for key in keys {
+                for value in &record.normalized[key.attribute] {
+                    key.values(value, |v| {
+                        term.clear();
+                        term.push_str(&key.name);
+                        term.push('=');
+                        term.push_str(v);
+                        document.add_text(f.key, &term);
+                    });
+                }
+            }
+            writer.add_document(document).map_err(index_error(&self.path))?;
+        }
+        writer.commit().map_err(index_error(&self.path))?;
+        let segments = self.index.searchable_segment_ids().map_err(index_error(&self.path))?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(index_error(&self.path))?;
+        }
+        writer.wait_merging_threads().map_err(index_error(&self.path))?;
+        Ok(())
+    }
+
+    /// Every block of the index: the records sharing each key term.
+    pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
+        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let searcher = reader.searcher();
+        let mut result = Blocks::default();
+        for segment in searcher.segment_readers() {
+            let records = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
+            let inverted = segment.inverted_index(self.fields.key).map_err(index_error(&self.path))?;
+            let mut terms = inverted.terms().stream().map_err(io_index_error(&self.path))?;
+            while terms.advance() {
+                result.keys += 1;
+                let info = terms.value();
+                let size = u64::from(info.doc_freq);
+                if size < 2 {
+                    continue;
+                }
+                if size > max_block_size {
+                    result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
+                    continue;
+                }
+                let mut postings = inverted
+                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                    .map_err(io_index_error(&self.path))?;
+                let mut block = Vec::with_capacity(size as usize);
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    block.push(records.first(doc).expect("every document has a record number") as RecordIndex);
+                    doc = postings.advance();
+                }
+                block.sort_unstable();
+                result.blocks.push(block);
+            }
+        }
+        result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(result)
+    }
+
+    /// The number of records in the store.
+    pub fn len(&self) -> Result<u64> {
+        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let searcher = reader.searcher();
+        let all = searcher.search(&tantivy::query::AllQuery, &DocSetCollector).map_err(index_error(&self.path))?;
+        Ok(all.len() as u64)
+    }
+
+    /// Whether the store holds no records.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Reads back the stored fields of one record: source, id, line, raw values.
+    pub fn record(&self, number: RecordIndex) -> Result<Option<(String, String, u64, String)>> {
+        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let searcher = reader.searcher();
+        let term = tantivy::Term::from_field_u64(self.fields.record, u64::from(number));
+        let query = tantivy::query::TermQuery::new(term, IndexRecordOption::Basic);
+        let hits = searcher.search(&query, &DocSetCollector).map_err(index_error(&self.path))?;
+        let Some(address) = hits.into_iter().next() else { return Ok(None) };
+        let document: TantivyDocument = searcher.doc(address).map_err(index_error(&self.path))?;
+        let text = |field| {
+            document.get_first(field).and_then(|v| tantivy::schema::Value::as_str(&v)).unwrap_or_default().to_string()
+        };
+        let line =
+            document.get_first(self.fields.line).and_then(|v| tantivy::schema::Value::as_u64(&v)).unwrap_or_default();
+        Ok(Some((text(self.fields.source), text(self.fields.record_id), line, text(self.fields.values))))
+    }
+}
+
+fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+    move |e| Error::Index { path: path.to_path_buf(), message: e.to_string() }
+}
+
+fn io_index_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Index { path: path.to_path_buf(), message: e.to_string() }
+}

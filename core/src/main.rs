@@ -1,0 +1,115 @@
+//! The `sleuth` command: parses arguments, calls the library, maps errors to
+//! exit codes (0 success, 1 the job failed, 2 a usage or configuration error).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sleuth_core::config::Job;
+use sleuth_core::pipeline::{RunOptions, run};
+use sleuth_core::{Error, eval, read};
+
+/// Entity resolution across agencies' data.
+#[derive(Parser)]
+#[command(name = "sleuth", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Resolve a job: read its sources, find entities, write the outputs.
+    Run {
+        /// The job file (TOML).
+        job: PathBuf,
+        /// The output folder, instead of the job's `output`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Check a job file and its sources' headers without running it.
+    Check {
+        /// The job file (TOML).
+        job: PathBuf,
+    },
+    /// Score an output folder against a truth file (source,id,entity).
+    Eval {
+        /// The truth file: CSV with the columns source,id,entity or id,entity.
+        #[arg(long)]
+        truth: PathBuf,
+        /// The output folder of a run.
+        output: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SLEUTH_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match execute(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(if error.is_user_error() { 2 } else { 1 })
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Run { job, out, threads } => {
+            let job = Job::load(&job)?;
+            let result = run(&job, &RunOptions { output: out, threads })?;
+            let c = result.summary.counts;
+            let seconds = result.summary.timings_ms.get("total").copied().unwrap_or_default() as f64 / 1000.0;
+            println!(
+                "resolved {} records into {} entities ({} links from {} pairs compared; {} rows rejected) in {seconds:.1} s",
+                c.resolved, c.entities, c.links, c.pairs_compared, c.rejected
+            );
+            println!("outputs in {}: entities.csv, links.csv, rejects.csv, summary.json", result.output.display());
+            if let Some(evaluation) = &result.summary.evaluation {
+                print!(
+                    "against {}:\n{evaluation}",
+                    job.truth.as_ref().map(|t| t.display().to_string()).unwrap_or_default()
+                );
+            }
+        }
+        Command::Check { job } => {
+            let job = Job::load(&job)?;
+            for source in &job.sources {
+                read::check_source(source)?;
+            }
+            println!("{}: job `{}` is valid", job.file.display(), job.name);
+            for source in &job.sources {
+                let columns: Vec<String> = source
+                    .columns
+                    .iter()
+                    .map(|c| format!("{} → {}", c.name, job.attributes[c.attribute].name))
+                    .collect();
+                println!("  source {} ({}): {}", source.name, source.path.display(), columns.join(", "));
+            }
+            let keys: Vec<&str> = job.blocking.keys.iter().map(|k| k.name.as_str()).collect();
+            println!("  blocking on: {} (blocks of at most {} records)", keys.join(", "), job.blocking.max_block_size);
+            for comparison in &job.comparisons {
+                println!("  compare {}: {}", comparison.name, comparison.method.level_labels().join(" / "));
+            }
+            println!("  threshold: {}; output: {}", job.threshold, job.output.display());
+        }
+        Command::Eval { truth, output, json } => {
+            let evaluation = eval::evaluate(&truth, &output)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&evaluation).expect("an evaluation serializes"));
+            } else {
+                print!("{evaluation}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! The files a run leaves in its output folder.
+//!
+//! - `entities.csv`: `source,record_id,entity_id`, every record not rejected;
+//! - `links.csv`: the pairs linked as one entity, with weight, probability and
+//!   the comparisons that contributed most;
+//! - `rejects.csv`: `source,location,reason,excerpt`, every row not read;
+//! - `summary.json`: counts, timings, the trained model, hashes, version.
+//!
+//! Rows are written in record order, so equal runs give equal bytes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::candidates::BlockingReport;
+use crate::cluster::entity_id;
+use crate::error::{Error, Result};
+use crate::eval::Evaluation;
+use crate::read::Reject;
+use crate::record::{Record, RecordIndex};
+use crate::score::Model;
+use crate::score::damping::DampedValue;
+
+/// A pair of records linked as the same entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// The first record (the smaller number).
+    pub a: RecordIndex,
+    /// The second record.
+    pub b: RecordIndex,
+    /// The match weight in bits.
+    pub weight: f64,
+    /// The match probability.
+    pub probability: f64,
+    /// The comparisons that contributed most: `card=exact(+19.3); …`.
+    pub evidence: String,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The Sleuth version that ran the job.
+    pub sleuth_version: String,
+    /// The job: name, file and its sha256.
+    pub job: JobSummary,
+    /// Threads used.
+    pub threads: usize,
+    /// Totals; `read == resolved + rejected`.
+    pub counts: Counts,
+    /// Per source counts and file hashes.
+    pub sources: Vec<SourceSummary>,
+    /// The match probability threshold.
+    pub threshold: f64,
+    /// How candidates were found.
+    pub blocking: BlockingSummary,
+    /// The trained model.
+    pub model: Model,
+    /// Common values whose agreement counted for less.
+    pub damped_values: Vec<DampedValue>,
+    /// Wall time per stage, in milliseconds.
+    pub timings_ms: BTreeMap<String, u64>,
+    /// Scores against the job's truth file, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Evaluation>,
+}
+
+/// The job, as the summary records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    /// Its name.
+    pub name: String,
+    /// The job file.
+    pub file: String,
+    /// The job file's sha256.
+    pub sha256: String,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows read from all sources.
+    pub read: u64,
+    /// Records resolved into entities.
+    pub resolved: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Candidate pairs compared.
+    pub pairs_compared: u64,
+    /// Links at or above the threshold.
+    pub links: u64,
+    /// Entities.
+    pub entities: u64,
+}
+
+/// One source, as the summary records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSummary {
+    /// Its name.
+    pub name: String,
+    /// Its file.
+    pub path: String,
+    /// The file's sha256.
+    pub sha256: String,
+    /// Rows read.
+    pub read: u64,
+    /// Records resolved.
+    pub resolved: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+}
+
+/// Blocking, as the summary records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockingSummary {
+    /// The keys blocked on.
+    pub keys: Vec<String>,
+    /// What the blocks gave.
+    #[serde(flatten)]
+    pub report: BlockingReport,
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>> {
+    Ok(BufWriter::new(File::create(path).map_err(Error::io("create", path))?))
+}
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::io("write", path)(std::io::Error::other(e))
+}
+
+/// Writes `entities.csv`.
+pub fn write_entities(path: &Path, records: &[Record], sources: &[String], entities: &[u32]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer.write_record(["source", "record_id", "entity_id"]).map_err(csv_error(path))?;
+    for (record, &entity) in records.iter().zip(entities) {
+        writer
+            .write_record([sources[record.source as usize].as_str(), &record.id, &entity_id(entity)])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
+}
+
+/// Writes `links.csv`.
+pub fn write_links(
+    path: &Path,
+    links: &[Link],
+    records: &[Record],
+    sources: &[String],
+    entities: &[u32],
+) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer
+        .write_record([
+            "source_a",
+            "record_a",
+            "source_b",
+            "record_b",
+            "entity_id",
+            "weight",
+            "probability",
+            "evidence",
+        ])
+        .map_err(csv_error(path))?;
+    for link in links {
+        let (a, b) = (&records[link.a as usize], &records[link.b as usize]);
+        writer
+            .write_record([
+                sources[a.source as usize].as_str(),
+                &a.id,
+                &sources[b.source as usize],
+                &b.id,
+                &entity_id(entities[link.a as usize]),
+                &format!("{:.4}", link.weight),
+                &format!("{:.6}", link.probability),
+                &link.evidence,
+            ])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
+}
+
+/// Writes `rejects.csv`.
+pub fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer.write_record(["source", "location", "reason", "excerpt"]).map_err(csv_error(path))?;
+    for reject in rejects {
+        writer
+            .write_record([reject.source.as_str(), &format!("line {}", reject.line), &reject.reason, &reject.excerpt])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
+}
+
+/// Writes `summary.json`.
+pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
+    let mut file = create(path)?;
+    serde_json::to_writer_pretty(&mut file, summary).map_err(|e| Error::io("write", path)(e.into()))?;
+    file.write_all(b"\n").and_then(|()| file.flush()).map_err(Error::io("write", path))
+}

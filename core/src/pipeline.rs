@@ -1,0 +1,345 @@
+//! A run of a job, stage by stage: read, normalize, index, candidates,
+//! compare, train, score, cluster, write.
+//!
+//! Each stage has a tracing span, its wall time in the summary and, when
+//! long, a progress bar on stderr. Heavy stages run on a rayon pool of the
+//! requested size; every output is sorted or numbered in record order, so the
+//! thread count never changes a byte of `entities.csv` or `links.csv`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use tracing::info;
+
+use crate::candidates;
+use crate::cluster;
+use crate::compare::{self, Level};
+use crate::config::Job;
+use crate::config::settings::hex;
+use crate::error::{Error, Result};
+use crate::eval;
+use crate::index::Store;
+use crate::normalize;
+use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, SourceSummary, Summary};
+use crate::progress;
+use crate::read::{self, Reject};
+use crate::record::{Record, RecordIndex};
+use crate::score::em::{self, Parameters};
+use crate::score::{ComparisonModel, Damping, Model, Training, sample};
+
+/// Pairs handled per step of the compare and score stages (and their progress bars).
+const CHUNK: usize = 1 << 16;
+
+/// Choices made when starting a run rather than in the job file.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The output folder, instead of the job's.
+    pub output: Option<PathBuf>,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The output folder.
+    pub output: PathBuf,
+    /// The summary written to `summary.json`.
+    pub summary: Summary,
+}
+
+/// Runs `job`, writing its outputs.
+pub fn run(job: &Job, options: &RunOptions) -> Result<RunResult> {
+    let threads = options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::io("start", "worker threads")(std::io::Error::other(e)))?;
+    let output = options.output.clone().unwrap_or_else(|| job.output.clone());
+    std::fs::create_dir_all(&output).map_err(Error::io("create", &output))?;
+    pool.install(|| Run { job, output: &output, threads, timings: BTreeMap::new() }.run())
+        .map(|summary| RunResult { output, summary })
+}
+
+struct Run<'a> {
+    job: &'a Job,
+    output: &'a Path,
+    threads: usize,
+    timings: BTreeMap<String, u64>,
+}
+
+impl Run<'_> {
+    /// Runs `stage` inside a tracing span and records its wall time.
+    fn stage<T>(&mut self, name: &str, stage: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let span = tracing::info_span!("stage", name);
+        let _entered = span.enter();
+        let started = Instant::now();
+        let result = stage(self);
+        self.timings.insert(name.to_string(), started.elapsed().as_millis() as u64);
+        result
+    }
+
+    fn run(mut self) -> Result<Summary> {
+        let started = Instant::now();
+        let job = self.job;
+        let source_names: Vec<String> = job.sources.iter().map(|s| s.name.clone()).collect();
+
+        let (mut records, rejects, mut sources) = self.stage("read", |run| run.read())?;
+        self.stage("normalize", |_| {
+            let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
+            normalize::normalize_records(&mut records, &kinds);
+            Ok(())
+        })?;
+        let store = self.stage("index", |run| {
+            let store = Store::create(run.output)?;
+            store.write(&records, &source_names, &job.attributes, &job.blocking.keys, run.threads)?;
+            Ok(store)
+        })?;
+        let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
+        let (pairs, blocking) = self.stage("candidates", |_| {
+            let blocks = store.blocks(job.blocking.max_block_size)?;
+            Ok(candidates::candidate_pairs(&blocks, &source_of, job.within_source, job.blocking.max_block_size))
+        })?;
+        info!(pairs = pairs.len(), "candidate pairs");
+        let vectors = self.stage("compare", |_| {
+            let bar = progress::bar("compare", pairs.len() as u64);
+            let mut vectors = Vec::with_capacity(pairs.len() * job.comparisons.len());
+            for chunk in pairs.chunks(CHUNK) {
+                vectors.extend(compare::comparison_vectors(&job.comparisons, &records, chunk));
+                bar.inc(chunk.len() as u64);
+            }
+            bar.finish_and_clear();
+            Ok(vectors)
+        })?;
+        let ranges = source_ranges(&records, job.sources.len());
+        let model = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors, pairs.len() as u64)))?;
+        let damping = Damping::new(&job.comparisons, &records);
+        let links = self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors)))?;
+        let entities = self.stage("cluster", |_| {
+            let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
+            Ok(cluster::entities(records.len(), &edges))
+        })?;
+        self.stage("write", |run| {
+            output::write_entities(&run.output.join("entities.csv"), &records, &source_names, &entities)?;
+            output::write_links(&run.output.join("links.csv"), &links, &records, &source_names, &entities)?;
+            output::write_rejects(&run.output.join("rejects.csv"), &rejects)
+        })?;
+
+        for (index, source) in sources.iter_mut().enumerate() {
+            source.resolved = records.iter().filter(|r| r.source as usize == index).count() as u64;
+        }
+        let counts = Counts {
+            read: (records.len() + rejects.len()) as u64,
+            resolved: records.len() as u64,
+            rejected: rejects.len() as u64,
+            pairs_compared: pairs.len() as u64,
+            links: links.len() as u64,
+            entities: u64::from(entities.iter().copied().max().unwrap_or(0)),
+        };
+        let evaluation = match &job.truth {
+            Some(truth) => Some(self.stage("evaluate", |run| eval::evaluate(truth, run.output))?),
+            None => None,
+        };
+        self.timings.insert("total".into(), started.elapsed().as_millis() as u64);
+        let summary = Summary {
+            sleuth_version: env!("CARGO_PKG_VERSION").to_string(),
+            job: JobSummary {
+                name: job.name.clone(),
+                file: job.file.display().to_string(),
+                sha256: job.sha256.clone(),
+            },
+            threads: self.threads,
+            counts,
+            sources,
+            threshold: job.threshold,
+            blocking: BlockingSummary {
+                keys: job.blocking.keys.iter().map(|k| k.name.clone()).collect(),
+                report: blocking,
+            },
+            damped_values: damping.report(&model, 5),
+            model,
+            timings_ms: self.timings,
+            evaluation,
+        };
+        output::write_summary(&self.output.join("summary.json"), &summary)?;
+        Ok(summary)
+    }
+
+    /// Reads every source (in parallel), keeping records in job-file order.
+    fn read(&mut self) -> Result<(Vec<Record>, Vec<Reject>, Vec<SourceSummary>)> {
+        let job = self.job;
+        let reads = (0..job.sources.len())
+            .into_par_iter()
+            .map(|index| Ok((read::read_source(job, index)?, file_sha256(&job.sources[index].path)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut records = Vec::new();
+        let mut rejects = Vec::new();
+        let mut sources = Vec::new();
+        for ((read, sha256), source) in reads.into_iter().zip(&job.sources) {
+            info!(source = %source.name, records = read.records.len(), rejects = read.rejects.len(), "read");
+            sources.push(SourceSummary {
+                name: source.name.clone(),
+                path: source.path.display().to_string(),
+                sha256,
+                read: read.rows(),
+                resolved: 0,
+                rejected: read.rejects.len() as u64,
+            });
+            records.extend(read.records);
+            rejects.extend(read.rejects);
+        }
+        if records.len() > RecordIndex::MAX as usize {
+            return Err(Error::Index {
+                path: self.output.to_path_buf(),
+                message: format!("{} records is more than one run can hold", records.len()),
+            });
+        }
+        Ok((records, rejects, sources))
+    }
+}
+
+/// The record range of each source (records are in source order).
+fn source_ranges(records: &[Record], sources: usize) -> Vec<Range<RecordIndex>> {
+    let mut ranges = Vec::with_capacity(sources);
+    let mut start = 0;
+    for source in 0..sources as u32 {
+        let end = start + records[start as usize..].iter().take_while(|r| r.source == source).count() as RecordIndex;
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
+}
+
+fn file_sha256(path: &Path) -> Result<String> {
+    let mut file = BufReader::new(File::open(path).map_err(Error::io("read", path))?);
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer).map_err(Error::io("read", path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Trains the model: u from random pairs, then m and the prior by EM over the
+/// candidates' comparison vectors.
+fn train(
+    job: &Job,
+    records: &[Record],
+    ranges: &[Range<RecordIndex>],
+    vectors: &[Level],
+    candidate_pairs: u64,
+) -> Model {
+    let comparisons = &job.comparisons;
+    let width = comparisons.len();
+    let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
+    let random_vectors = compare::comparison_vectors(comparisons, records, &random);
+    let mut u = Vec::with_capacity(width);
+    for (k, comparison) in comparisons.iter().enumerate() {
+        let levels = comparison.method.level_count();
+        let mut counts = vec![0u64; levels];
+        for vector in random_vectors.chunks(width) {
+            if !vector[k].is_missing() {
+                counts[vector[k].0 as usize] += 1;
+            }
+        }
+        // Half a pair per level keeps an unseen level from a probability of 0.
+        let total = counts.iter().sum::<u64>() as f64 + 0.5 * levels as f64;
+        u.push(counts.iter().map(|&c| (c as f64 + 0.5) / total).collect::<Vec<f64>>());
+    }
+    let mut m: Vec<Vec<f64>> = comparisons.iter().map(|c| em::initial_m(c.method.level_count())).collect();
+    let mut m_fixed = vec![false; width];
+    let mut u_fixed = vec![false; width];
+    for (&k, (fixed_m, fixed_u)) in &job.model.fixed {
+        if let Some(fixed) = fixed_m {
+            m[k] = fixed.clone();
+            m_fixed[k] = true;
+        }
+        if let Some(fixed) = fixed_u {
+            u[k] = fixed.clone();
+            u_fixed[k] = true;
+        }
+    }
+    let eligible = sample::eligible_pairs(ranges, job.within_source);
+    let patterns = em::pattern_counts(vectors, width);
+    let prior = job.model.prior.unwrap_or_else(|| (0.1 * candidate_pairs as f64 / eligible.max(1.0)).clamp(1e-12, 0.1));
+    let mut parameters = Parameters { m, u, m_fixed: m_fixed.clone(), prior, prior_fixed: job.model.prior.is_some() };
+    let outcome = em::train(&patterns, eligible, &mut parameters, job.model.max_iterations);
+    info!(iterations = outcome.iterations, converged = outcome.converged, prior = parameters.prior, "trained");
+    Model {
+        prior: parameters.prior,
+        prior_estimated: job.model.prior.is_none(),
+        comparisons: comparisons
+            .iter()
+            .enumerate()
+            .map(|(k, c)| ComparisonModel {
+                name: c.name.clone(),
+                levels: c.method.level_labels(),
+                m: parameters.m[k].clone(),
+                u: parameters.u[k].clone(),
+                m_fixed: m_fixed[k],
+                u_fixed: u_fixed[k],
+            })
+            .collect(),
+        training: Training {
+            u_sample_pairs: random.len() as u64,
+            eligible_pairs: eligible,
+            candidate_pairs,
+            distinct_patterns: patterns.len() as u64,
+            iterations: outcome.iterations,
+            converged: outcome.converged,
+            expected_matches: outcome.expected_matches,
+        },
+    }
+}
+
+/// Scores every candidate pair and keeps those at or above the threshold.
+fn score(
+    job: &Job,
+    model: &Model,
+    damping: &Damping,
+    records: &[Record],
+    pairs: &[(RecordIndex, RecordIndex)],
+    vectors: &[Level],
+) -> Vec<Link> {
+    let width = job.comparisons.len().max(1);
+    let bar = progress::bar("score", pairs.len() as u64);
+    let mut links = Vec::new();
+    for (pairs, vectors) in pairs.chunks(CHUNK).zip(vectors.chunks(CHUNK * width)) {
+        links.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).filter_map(|(&(a, b), vector)| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            let score = model.score(&job.comparisons, damping, ra, rb, vector);
+            if score.probability < job.threshold {
+                return None;
+            }
+            let mut contributions = model.contributions(&job.comparisons, damping, ra, rb, vector);
+            contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+            let evidence = contributions
+                .iter()
+                .take(3)
+                .map(|c| {
+                    format!(
+                        "{}={}({:+.1})",
+                        model.comparisons[c.comparison].name,
+                        model.comparisons[c.comparison].levels[c.level.0 as usize],
+                        c.weight
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            Some(Link { a, b, weight: score.weight, probability: score.probability, evidence })
+        }));
+        bar.inc(pairs.len() as u64);
+    }
+    bar.finish_and_clear();
+    links
+}

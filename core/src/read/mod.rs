@@ -1,0 +1,125 @@
+//! Reading sources into records, and rows that cannot be read into rejects.
+//!
+//! Every row of a source ends either as a [`Record`] or as a [`Reject`] with
+//! its line and the reason: a wrong field count, invalid UTF-8, a missing or
+//! repeated id, a line that is not a JSON object. A reject never stops the
+//! run. Problems with the source as a whole (a missing file, a mapped column
+//! absent from the header) are errors.
+
+mod csv;
+mod jsonl;
+
+use std::collections::HashMap;
+
+use crate::config::{Format, Job, Source};
+use crate::error::Result;
+use crate::record::Record;
+
+/// A row that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// The source's name.
+    pub source: String,
+    /// Where in the file: `line 12`.
+    pub line: u64,
+    /// Why it was rejected.
+    pub reason: String,
+    /// The start of the row as read, for a person to recognise it.
+    pub excerpt: String,
+}
+
+/// What reading one source gave.
+#[derive(Debug, Default)]
+pub struct SourceRead {
+    /// The records read, in file order.
+    pub records: Vec<Record>,
+    /// The rows rejected, in file order.
+    pub rejects: Vec<Reject>,
+}
+
+impl SourceRead {
+    /// Rows read: records plus rejects.
+    pub fn rows(&self) -> u64 {
+        (self.records.len() + self.rejects.len()) as u64
+    }
+}
+
+/// Reads source number `index` of `job`.
+pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
+    let source = &job.sources[index];
+    let mut rows = Rows {
+        source,
+        index: index as u32,
+        attributes: job.attributes.len(),
+        read: SourceRead::default(),
+        ids: HashMap::new(),
+    };
+    match source.format {
+        Format::Csv => csv::read(source, &mut rows)?,
+        Format::Jsonl => jsonl::read(source, &mut rows)?,
+    }
+    Ok(rows.read)
+}
+
+/// Checks that a source's file fits its mapping (the mapped columns exist),
+/// without reading its rows.
+pub fn check_source(source: &Source) -> Result<()> {
+    match source.format {
+        Format::Csv => csv::check_header(source),
+        Format::Jsonl => Ok(()),
+    }
+}
+
+/// Collects the rows of one source, rejecting repeated and missing ids.
+struct Rows<'a> {
+    source: &'a Source,
+    index: u32,
+    attributes: usize,
+    read: SourceRead,
+    ids: HashMap<String, u64>,
+}
+
+impl Rows<'_> {
+    fn reject(&mut self, line: u64, reason: String, excerpt: &str) {
+        self.read.rejects.push(Reject { source: self.source.name.clone(), line, reason, excerpt: excerpt_of(excerpt) });
+    }
+
+    /// Adds a record; `id` is `None` when the source numbers records by line.
+    fn accept(&mut self, line: u64, id: Option<&str>, values: Vec<Vec<String>>, excerpt: &str) {
+        let id = match id {
+            Some(id) if id.trim().is_empty() => {
+                let column = self.source.id_column.as_deref().unwrap_or_default();
+                return self.reject(line, format!("missing id (column `{column}` is empty)"), excerpt);
+            }
+            Some(id) => id.trim().to_string(),
+            None => line.to_string(),
+        };
+        if let Some(first) = self.ids.get(&id) {
+            return self.reject(line, format!("duplicate id `{id}` (first seen on line {first})"), excerpt);
+        }
+        self.ids.insert(id.clone(), line);
+        self.read.records.push(Record { source: self.index, id, line, values, normalized: Vec::new() });
+    }
+
+    fn empty_values(&self) -> Vec<Vec<String>> {
+        vec![Vec::new(); self.attributes]
+    }
+}
+
+/// At most 200 characters of a row, on one line.
+fn excerpt_of(row: &str) -> String {
+    let mut excerpt: String = row.chars().take(200).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if row.chars().nth(200).is_some() {
+        excerpt.push('…');
+    }
+    excerpt
+}
+
+/// Adds a raw cell's values: trimmed, split by the separator, empty parts dropped.
+fn push_values(values: &mut Vec<String>, cell: &str, separator: Option<&str>) {
+    let parts: Box<dyn Iterator<Item = &str>> = match separator {
+        Some(separator) => Box::new(cell.split(separator)),
+        None => Box::new(std::iter::once(cell)),
+    };
+    values.extend(parts.map(str::trim).filter(|p| !p.is_empty()).map(str::to_string));
+}

@@ -1,0 +1,189 @@
+//! Expectation–maximisation of m-probabilities and the prior.
+//!
+//! EM runs over the distinct comparison vectors of the candidate pairs and
+//! their counts, not over the pairs themselves: a run with millions of pairs
+//! has a few thousand distinct vectors at most. Vectors are visited in sorted
+//! order, so the sums (and the model) do not depend on the thread count.
+//!
+//! u is held at the value measured on random pairs. Because the posterior of a
+//! vector uses the random-pair prior and random-pair u, it is the probability
+//! that *any* two records with that vector match; the selection of candidates
+//! by blocking is a function of the vector and leaves it unchanged. The prior
+//! is re-estimated each round as the expected number of matching candidates
+//! over the number of eligible pairs (blocking is assumed to find nearly all
+//! matches).
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::compare::Level;
+
+/// Smallest probability kept, so that no level has a weight of ±∞.
+const FLOOR: f64 = 1e-6;
+/// Largest change in any probability for EM to count as converged.
+const TOLERANCE: f64 = 1e-7;
+
+/// The distinct comparison vectors of `vectors` (each `width` levels long)
+/// with their counts, sorted.
+pub fn pattern_counts(vectors: &[Level], width: usize) -> Vec<(Vec<Level>, u64)> {
+    if width == 0 {
+        return Vec::new();
+    }
+    let counts = vectors
+        .par_chunks(width)
+        .fold(HashMap::<&[Level], u64>::new, |mut counts, vector| {
+            *counts.entry(vector).or_default() += 1;
+            counts
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (vector, count) in b {
+                *a.entry(vector).or_default() += count;
+            }
+            a
+        });
+    let mut patterns: Vec<(Vec<Level>, u64)> = counts.into_iter().map(|(v, c)| (v.to_vec(), c)).collect();
+    patterns.sort_unstable();
+    patterns
+}
+
+/// What EM starts from and what it may change.
+#[derive(Debug, Clone)]
+pub struct Parameters {
+    /// m per comparison and level.
+    pub m: Vec<Vec<f64>>,
+    /// u per comparison and level (never changed by EM).
+    pub u: Vec<Vec<f64>>,
+    /// Which comparisons' m is fixed.
+    pub m_fixed: Vec<bool>,
+    /// The prior.
+    pub prior: f64,
+    /// Whether the prior is fixed.
+    pub prior_fixed: bool,
+}
+
+/// How EM ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    /// Iterations run.
+    pub iterations: u32,
+    /// Whether the parameters stopped changing before the limit.
+    pub converged: bool,
+    /// Expected matching pairs among the patterns' pairs.
+    pub expected_matches: f64,
+}
+
+/// The starting m of a comparison with `levels` levels: most matches agree
+/// exactly, fewer at each worse level.
+pub fn initial_m(levels: usize) -> Vec<f64> {
+    let raw: Vec<f64> = (0..levels).map(|l| 0.25f64.powi(l as i32)).collect();
+    let total: f64 = raw.iter().sum();
+    raw.into_iter().map(|x| x / total).collect()
+}
+
+/// The posterior match probability of each pattern under `p`.
+fn posteriors(patterns: &[(Vec<Level>, u64)], p: &Parameters) -> Vec<f64> {
+    let log_prior = (p.prior / (1.0 - p.prior)).ln();
+    patterns
+        .iter()
+        .map(|(vector, _)| {
+            let mut log_odds = log_prior;
+            for (k, level) in vector.iter().enumerate() {
+                if !level.is_missing() {
+                    let l = level.0 as usize;
+                    log_odds += (p.m[k][l] / p.u[k][l]).ln();
+                }
+            }
+            1.0 / (1.0 + (-log_odds).exp())
+        })
+        .collect()
+}
+
+/// Runs EM over `patterns` until the parameters settle or `max_iterations`.
+pub fn train(patterns: &[(Vec<Level>, u64)], eligible_pairs: f64, p: &mut Parameters, max_iterations: u32) -> Outcome {
+    let mut outcome = Outcome { iterations: 0, converged: false, expected_matches: 0.0 };
+    if patterns.is_empty() || eligible_pairs <= 0.0 {
+        outcome.converged = true;
+        return outcome;
+    }
+    while outcome.iterations < max_iterations {
+        outcome.iterations += 1;
+        let posterior = posteriors(patterns, p);
+        let mut change: f64 = 0.0;
+        // M step: m per comparison from the expected matches at each level.
+        for k in 0..p.m.len() {
+            if p.m_fixed[k] {
+                continue;
+            }
+            let mut sums = vec![0.0; p.m[k].len()];
+            for ((vector, count), w) in patterns.iter().zip(&posterior) {
+                let level = vector[k];
+                if !level.is_missing() {
+                    sums[level.0 as usize] += w * *count as f64;
+                }
+            }
+            let total: f64 = sums.iter().sum();
+            if total <= 0.0 {
+                continue;
+            }
+            let mut m: Vec<f64> = sums.iter().map(|s| (s / total).max(FLOOR)).collect();
+            let renormalize: f64 = m.iter().sum();
+            m.iter_mut().for_each(|x| *x /= renormalize);
+            for (old, new) in p.m[k].iter().zip(&m) {
+                change = change.max((old - new).abs());
+            }
+            p.m[k] = m;
+        }
+        outcome.expected_matches = patterns.iter().zip(&posterior).map(|((_, count), w)| w * *count as f64).sum();
+        if !p.prior_fixed {
+            let prior = (outcome.expected_matches / eligible_pairs).clamp(1e-15, 0.5);
+            change = change.max(((prior - p.prior) / p.prior).abs());
+            p.prior = prior;
+        }
+        if change < TOLERANCE {
+            outcome.converged = true;
+            break;
+        }
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels(v: &[u8]) -> Vec<Level> {
+        v.iter().map(|&l| Level(l)).collect()
+    }
+
+    #[test]
+    fn counts_distinct_patterns_in_order() {
+        let vectors = levels(&[0, 1, 1, 1, 0, 1, 0, 0]);
+        let patterns = pattern_counts(&vectors, 2);
+        assert_eq!(patterns, vec![(levels(&[0, 0]), 1), (levels(&[0, 1]), 2), (levels(&[1, 1]), 1)]);
+    }
+
+    #[test]
+    fn recovers_a_planted_match_class() {
+        // Two comparisons of two levels; 100 matches agree on both (90%) or one;
+        // 9,900 non-matches mostly disagree. u is known.
+        let patterns = vec![
+            (levels(&[0, 0]), 81 + 1),
+            (levels(&[0, 1]), 9 + 98),
+            (levels(&[1, 0]), 9 + 98),
+            (levels(&[1, 1]), 1 + 9703),
+        ];
+        let mut p = Parameters {
+            m: vec![initial_m(2), initial_m(2)],
+            u: vec![vec![0.01, 0.99], vec![0.01, 0.99]],
+            m_fixed: vec![false, false],
+            prior: 0.001,
+            prior_fixed: false,
+        };
+        let outcome = train(&patterns, 100_000.0, &mut p, 500);
+        assert!(outcome.converged);
+        assert!((p.m[0][0] - 0.9).abs() < 0.05, "{:?}", p.m);
+        assert!((outcome.expected_matches - 100.0).abs() < 15.0, "{}", outcome.expected_matches);
+        assert!((p.prior - 0.001).abs() < 0.0002, "{}", p.prior);
+    }
+}

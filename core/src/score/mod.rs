@@ -1,0 +1,191 @@
+//! Scoring: the Fellegi–Sunter model, trained without labels.
+//!
+//! For each comparison and level, `m` is the probability of that level when
+//! two records are the same entity and `u` when they are not. A pair's match
+//! weight is `log2(prior / (1 - prior)) + Σ log2(m / u)` over its comparisons
+//! (a missing value adds nothing), and its match probability is
+//! `2^w / (1 + 2^w)`.
+//!
+//! - `u` comes from random record pairs ([`sample`]), almost all of which are
+//!   different entities;
+//! - `m` and the prior come from EM over the candidate pairs ([`em`]); the
+//!   prior is the probability that two *random* records match, so a threshold
+//!   means the same at every data size;
+//! - agreeing on a common value counts for less ([`damping`]).
+
+pub mod damping;
+pub mod em;
+pub mod sample;
+
+use serde::Serialize;
+
+use crate::compare::{Comparison, Level};
+use crate::record::Record;
+
+pub use damping::Damping;
+
+/// A trained model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// The probability that two random eligible records are the same entity.
+    pub prior: f64,
+    /// Whether the prior was estimated (rather than fixed in the job file).
+    pub prior_estimated: bool,
+    /// Per comparison: its levels with m, u and weight.
+    pub comparisons: Vec<ComparisonModel>,
+    /// How training went.
+    pub training: Training,
+}
+
+/// The trained probabilities of one comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonModel {
+    /// The comparison's name.
+    pub name: String,
+    /// Level labels, best first.
+    pub levels: Vec<String>,
+    /// m-probabilities per level.
+    pub m: Vec<f64>,
+    /// u-probabilities per level.
+    pub u: Vec<f64>,
+    /// Whether m was fixed in the job file.
+    pub m_fixed: bool,
+    /// Whether u was fixed in the job file.
+    pub u_fixed: bool,
+}
+
+impl ComparisonModel {
+    /// The weight of a level: `log2(m / u)`.
+    pub fn weight(&self, level: Level) -> f64 {
+        if level.is_missing() {
+            return 0.0;
+        }
+        let l = level.0 as usize;
+        (self.m[l] / self.u[l]).log2()
+    }
+}
+
+/// How training went, for the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Training {
+    /// Random pairs drawn for u.
+    pub u_sample_pairs: u64,
+    /// Pairs that could be compared in all (the prior's denominator).
+    pub eligible_pairs: f64,
+    /// Candidate pairs EM was trained on.
+    pub candidate_pairs: u64,
+    /// Distinct comparison vectors among them.
+    pub distinct_patterns: u64,
+    /// EM iterations run.
+    pub iterations: u32,
+    /// Whether EM converged before its iteration limit.
+    pub converged: bool,
+    /// The expected number of matching candidate pairs.
+    pub expected_matches: f64,
+}
+
+/// One comparison's contribution to a pair's weight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// The comparison's index.
+    pub comparison: usize,
+    /// The level.
+    pub level: Level,
+    /// The weight added, after damping.
+    pub weight: f64,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// The match weight in bits.
+    pub weight: f64,
+    /// The match probability.
+    pub probability: f64,
+}
+
+impl Model {
+    /// The weight of the prior: `log2(prior / (1 - prior))`.
+    pub fn prior_weight(&self) -> f64 {
+        (self.prior / (1.0 - self.prior)).log2()
+    }
+
+    /// The contribution of each comparison to the weight of records `a` and
+    /// `b`, given their comparison vector.
+    pub fn contributions(
+        &self,
+        comparisons: &[Comparison],
+        damping: &Damping,
+        a: &Record,
+        b: &Record,
+        vector: &[Level],
+    ) -> Vec<Contribution> {
+        vector
+            .iter()
+            .enumerate()
+            .filter(|(_, level)| !level.is_missing())
+            .map(|(k, &level)| Contribution {
+                comparison: k,
+                level,
+                weight: self.level_weight(comparisons, damping, k, level, a, b),
+            })
+            .collect()
+    }
+
+    /// The match weight and probability of a pair from its comparison vector.
+    pub fn score(
+        &self,
+        comparisons: &[Comparison],
+        damping: &Damping,
+        a: &Record,
+        b: &Record,
+        vector: &[Level],
+    ) -> Score {
+        let mut weight = self.prior_weight();
+        for (k, &level) in vector.iter().enumerate() {
+            if !level.is_missing() {
+                weight += self.level_weight(comparisons, damping, k, level, a, b);
+            }
+        }
+        Score { weight, probability: probability(weight) }
+    }
+
+    fn level_weight(
+        &self,
+        comparisons: &[Comparison],
+        damping: &Damping,
+        k: usize,
+        level: Level,
+        a: &Record,
+        b: &Record,
+    ) -> f64 {
+        let model = &self.comparisons[k];
+        if level == Level(0) && comparisons[k].damp_common_values {
+            let attribute = comparisons[k].attribute;
+            if let Some(value) = comparisons[k].shared_value(&a.normalized[attribute], &b.normalized[attribute]) {
+                let u = damping.damped_u(k, value, model.u[0]);
+                return (model.m[0] / u).log2();
+            }
+        }
+        model.weight(level)
+    }
+}
+
+/// The probability of a match weight in bits.
+pub fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    if odds.is_infinite() { 1.0 } else { odds / (1.0 + odds) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::probability;
+
+    #[test]
+    fn probability_follows_the_weight() {
+        assert_eq!(probability(0.0), 0.5);
+        assert!((probability(10.0) - 1024.0 / 1025.0).abs() < 1e-12);
+        assert_eq!(probability(2000.0), 1.0);
+        assert_eq!(probability(-2000.0), 0.0);
+    }
+}
