@@ -78,6 +78,20 @@ impl Store {
         Ok(Store { index, path, fields })
     }
 
+    /// Opens the store of an earlier run's output folder.
+    pub fn open(output: &Path) -> Result<Store> {
+        let path = output.join(INDEX_DIR);
+        if !path.join("meta.json").is_file() {
+            return Err(Error::NotAnOutput { path: output.to_path_buf(), message: "it has no index/".into() });
+        }
+        let index = Index::open_in_dir(&path).map_err(index_error(&path))?;
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return Err(Error::Index { path, message: "the index was written by another version of Sleuth".into() });
+        }
+        Ok(Store { index, path, fields })
+    }
+
     /// Adds `records` (numbered by position) with their keys, commits, and
     /// merges the index into one segment so that each key has one posting list.
     pub fn write(

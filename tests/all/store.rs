@@ -1,0 +1,34 @@
+//! The store a run leaves on disk is a real tantivy index of the records and
+//! their blocking keys.
+
+use sleuth_core::index::Store;
+
+use crate::run_job;
+
+#[test]
+fn the_index_on_disk_holds_every_record_and_its_blocks() {
+    let (out, _) = run_job("tests/fixtures/broken/job.toml", &[]);
+    let store = Store::open(out.path()).expect("the run left a store");
+    assert_eq!(store.len().unwrap(), 5);
+    let (source, id, line, values) = store.record(0).unwrap().expect("record 0 is stored");
+    assert_eq!((source.as_str(), id.as_str(), line), ("people", "1", 2));
+    assert!(values.contains("+44 7700 900123"), "both phones of the multi-valued cell are stored: {values}");
+    // people:1 and chats:c1 share sarah@gmail.com: one block holds both.
+    let blocks = store.blocks(500).unwrap();
+    assert!(blocks.blocks.contains(&vec![0, 3]), "{:?}", blocks.blocks);
+    // A block over the size limit is skipped and reported.
+    let small = store.blocks(1).unwrap();
+    assert!(small.blocks.is_empty());
+    assert!(
+        small.oversized.iter().any(|(key, size)| key == "email=sarah@gmail.com" && *size == 2),
+        "{:?}",
+        small.oversized
+    );
+}
+
+#[test]
+fn a_folder_without_an_index_is_refused() {
+    let empty = tempfile::tempdir().unwrap();
+    let error = Store::open(empty.path()).err().expect("no store in an empty folder");
+    assert!(error.to_string().contains("is not a Sleuth output folder"), "{error}");
+}
