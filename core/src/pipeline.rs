@@ -98,7 +98,9 @@ impl Run<'_> {
         })?;
         let store = self.stage("index", |run| {
             let store = Store::create(run.output)?;
-            store.write(&records, &source_names, &job.attributes, &job.blocking.keys, run.threads)?;
+            let bar = progress::bar("index", records.len() as u64);
+            store.write(&records, &source_names, &job.attributes, &job.blocking.keys, run.threads, |n| bar.inc(n))?;
+            bar.finish_and_clear();
             Ok(store)
         })?;
         let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
@@ -259,12 +261,12 @@ fn train(
     let mut m: Vec<Vec<f64>> = comparisons.iter().map(|c| em::initial_m(c.method.level_count())).collect();
     let mut m_fixed = vec![false; width];
     let mut u_fixed = vec![false; width];
-    for (&k, (fixed_m, fixed_u)) in &job.model.fixed {
-        if let Some(fixed) = fixed_m {
+    for (&k, fixed) in &job.model.fixed {
+        if let Some(fixed) = &fixed.m {
             m[k] = fixed.clone();
             m_fixed[k] = true;
         }
-        if let Some(fixed) = fixed_u {
+        if let Some(fixed) = &fixed.u {
             u[k] = fixed.clone();
             u_fixed[k] = true;
         }

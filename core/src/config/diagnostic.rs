@@ -16,29 +16,31 @@ use std::path::{Path, PathBuf};
 pub struct ConfigError {
     /// The job file.
     pub file: PathBuf,
-    /// 1-based line of the offending text, when known.
-    pub line: Option<usize>,
-    /// 1-based column of the offending text, when known.
-    pub column: Option<usize>,
     /// What is wrong.
     pub message: String,
-    /// The offending line, and how many characters to underline from `column`.
-    pub excerpt: Option<(String, usize)>,
+    /// Where in the file, when known.
+    pub position: Option<Box<Position>>,
     /// A suggestion, such as the key that was probably meant.
     pub help: Option<String>,
+}
+
+/// Where in a job file an error is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The text of the line.
+    pub text: String,
+    /// How many characters to underline from `column`.
+    pub width: usize,
 }
 
 impl ConfigError {
     /// An error about the file as a whole (it cannot be read, say).
     pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
-        ConfigError {
-            file: file.to_path_buf(),
-            line: None,
-            column: None,
-            message: message.into(),
-            excerpt: None,
-            help: None,
-        }
+        ConfigError { file: file.to_path_buf(), message: message.into(), position: None, help: None }
     }
 
     /// An error about the text at `span` (byte offsets into `text`).
@@ -52,9 +54,12 @@ impl ConfigError {
             let column = text[line_start..start].chars().count() + 1;
             let end = span.end.clamp(start, line_end);
             let width = text[start..end].chars().count().max(1);
-            error.line = Some(text[..start].matches('\n').count() + 1);
-            error.column = Some(column);
-            error.excerpt = Some((line_text.to_string(), width));
+            error.position = Some(Box::new(Position {
+                line: text[..start].matches('\n').count() + 1,
+                column,
+                text: line_text.to_string(),
+                width,
+            }));
         }
         error
     }
@@ -79,11 +84,12 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        if let (Some(line), Some(column)) = (self.line, self.column) {
-            write!(f, ":{line}:{column}")?;
+        if let Some(p) = &self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
         }
         write!(f, ": {}", self.message)?;
-        if let (Some((text, width)), Some(line), Some(column)) = (&self.excerpt, self.line, self.column) {
+        if let Some(p) = &self.position {
+            let (text, width, line, column) = (&p.text, p.width, p.line, p.column);
             let gutter = line.to_string().len();
             write!(
                 f,
@@ -91,7 +97,7 @@ impl fmt::Display for ConfigError {
                 "",
                 "",
                 "",
-                "^".repeat(*width),
+                "^".repeat(width),
                 pad = column - 1
             )?;
         }
@@ -149,7 +155,8 @@ mod tests {
         let text = "[job]\nname = \"x\"\n  treshold = 1\n";
         let start = text.find("treshold").unwrap();
         let error = ConfigError::at(Path::new("job.toml"), text, Some(start..start + 8), "unknown field");
-        assert_eq!((error.line, error.column), (Some(3), Some(3)));
+        let position = error.position.as_deref().unwrap();
+        assert_eq!((position.line, position.column), (3, 3));
         let shown = error.to_string();
         assert!(shown.starts_with("job.toml:3:3: unknown field"), "{shown}");
         assert!(shown.contains("3 |   treshold = 1\n  |   ^^^^^^^^"), "{shown}");

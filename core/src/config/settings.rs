@@ -99,8 +99,17 @@ pub struct ModelSettings {
     pub u_sample_pairs: u64,
     /// Seed of the random pair sample.
     pub seed: u64,
-    /// Fixed probabilities per comparison index: (m, u), either optional.
-    pub fixed: BTreeMap<usize, (Option<Vec<f64>>, Option<Vec<f64>>)>,
+    /// Fixed probabilities by comparison index.
+    pub fixed: BTreeMap<usize, Fixed>,
+}
+
+/// Probabilities of one comparison fixed in the job file.
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    /// m per level, best first.
+    pub m: Option<Vec<f64>>,
+    /// u per level, best first.
+    pub u: Option<Vec<f64>>,
 }
 
 const DEFAULT_THRESHOLD: f64 = 0.95;
@@ -232,7 +241,7 @@ impl Resolver<'_> {
                     return Err(self.error(
                         field,
                         format!(
-                            "attribute `{name}` is a {} elsewhere in the job, not a {}",
+                            "attribute `{name}` is of kind `{}` elsewhere in the job, not `{}`",
                             attributes[attribute].kind,
                             field.get_ref().kind
                         ),
@@ -426,7 +435,7 @@ impl Resolver<'_> {
                 }
                 Ok(Some(p.get_ref().clone()))
             };
-            fixed.insert(index, (check(&entry.m)?, check(&entry.u)?));
+            fixed.insert(index, Fixed { m: check(&entry.m)?, u: check(&entry.u)? });
         }
         Ok(ModelSettings {
             prior: model.prior.as_ref().map(|p| *p.get_ref()),
@@ -451,4 +460,97 @@ fn attributes(sources: &[SourceOptions]) -> Vec<Attribute> {
         }
     }
     attributes.into_iter().map(|(name, kind)| Attribute { name, kind }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocking::KeyMethod;
+
+    /// Loads `job` written beside an empty `people.csv`.
+    fn load(job: &str) -> Result<Job, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("people.csv"), "id,name,email\n").unwrap();
+        std::fs::write(dir.path().join("people.dat"), "").unwrap();
+        let path = dir.path().join("job.toml");
+        std::fs::write(&path, job).unwrap();
+        Job::load(&path)
+    }
+
+    const BASE: &str = r#"
+[job]
+name = "t"
+[[source]]
+name = "people"
+path = "people.csv"
+[source.fields]
+email = "email"
+handle = "username"
+given = { kind = "name", attribute = "given_name" }
+"#;
+
+    #[test]
+    fn defaults_come_from_the_kinds() {
+        let job = load(BASE).unwrap();
+        let names: Vec<&str> = job.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["email", "given_name", "username"]);
+        let keys: Vec<&str> = job.blocking.keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(keys, ["email", "given_name.token", "username"]);
+        assert_eq!(job.comparisons[0].method, compare::default_method(AttributeKind::Email));
+        assert_eq!(job.threshold, DEFAULT_THRESHOLD);
+        assert_eq!(job.sources[0].format, Format::Csv);
+        assert!(job.output.ends_with("out/t"));
+        assert_eq!(job.sha256.len(), 64);
+    }
+
+    #[test]
+    fn tables_override_the_defaults() {
+        let job = load(&format!(
+            r#"{BASE}
+[blocking]
+max_block_size = 50
+[[blocking.key]]
+attribute = "given_name"
+method = "prefix"
+length = 3
+[[compare]]
+attribute = "email"
+method = "levenshtein"
+levels = [1, 3]
+damp_common_values = false
+[[model.fixed]]
+compare = "email"
+m = [0.9, 0.05, 0.03, 0.02]
+"#
+        ))
+        .unwrap();
+        assert_eq!(job.blocking.max_block_size, 50);
+        assert_eq!(job.blocking.keys, [BlockingKey::new("given_name", 1, KeyMethod::Prefix, 3)]);
+        assert_eq!(job.comparisons[0].method, Method::Levenshtein(vec![1, 3]));
+        assert!(!job.comparisons[0].damp_common_values);
+        assert_eq!(job.model.fixed[&0].m.as_deref(), Some(&[0.9, 0.05, 0.03, 0.02][..]));
+    }
+
+    #[test]
+    fn fixed_probabilities_need_one_per_level() {
+        let error = load(&format!("{BASE}\n[[model.fixed]]\ncompare = \"email\"\nu = [0.5, 0.5]\n")).unwrap_err();
+        assert!(error.message.contains("`email` has 4 levels"), "{error}");
+    }
+
+    #[test]
+    fn one_attribute_has_one_kind() {
+        let job = BASE.replace("handle = \"username\"", "handle = { kind = \"username\", attribute = \"email\" }");
+        let error = load(&job).unwrap_err();
+        assert!(
+            error.message.contains("attribute `email` is of kind `email` elsewhere in the job, not `username`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_extension_needs_a_format() {
+        let error = load(&BASE.replace("people.csv", "people.dat")).unwrap_err();
+        assert!(error.message.contains("add format = \"csv\" or \"jsonl\""), "{error}");
+        assert!(load(&BASE.replace("path = \"people.csv\"", "path = \"people.dat\"\nformat = \"csv\"")).is_ok());
+    }
 }

@@ -101,6 +101,7 @@ impl Store {
         attributes: &[Attribute],
         keys: &[BlockingKey],
         threads: usize,
+        progress: impl Fn(u64),
     ) -> Result<()> {
         let threads = threads.clamp(1, 4);
         let mut writer: IndexWriter =
@@ -133,7 +134,11 @@ impl Store {
                 }
             }
             writer.add_document(document).map_err(index_error(&self.path))?;
+            if number % 4096 == 4095 {
+                progress(4096);
+            }
         }
+        progress(records.len() as u64 % 4096);
         writer.commit().map_err(index_error(&self.path))?;
         let segments = self.index.searchable_segment_ids().map_err(index_error(&self.path))?;
         if segments.len() > 1 {
