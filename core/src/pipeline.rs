@@ -245,19 +245,12 @@ fn train(
     let width = comparisons.len();
     let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
     let random_vectors = compare::comparison_vectors(comparisons, records, &random);
-    let mut u = Vec::with_capacity(width);
-    for (k, comparison) in comparisons.iter().enumerate() {
-        let levels = comparison.method.level_count();
-        let mut counts = vec![0u64; levels];
-        for vector in random_vectors.chunks(width) {
-            if !vector[k].is_missing() {
-                counts[vector[k].0 as usize] += 1;
-            }
-        }
-        // Half a pair per level keeps an unseen level from a probability of 0.
-        let total = counts.iter().sum::<u64>() as f64 + 0.5 * levels as f64;
-        u.push(counts.iter().map(|&c| (c as f64 + 0.5) / total).collect::<Vec<f64>>());
-    }
+    let random_patterns = em::pattern_counts(&random_vectors, width);
+    let mut u: Vec<Vec<f64>> = comparisons
+        .iter()
+        .enumerate()
+        .map(|(k, c)| em::sample_u(&random_patterns, c.method.level_count(), k))
+        .collect();
     let mut m: Vec<Vec<f64>> = comparisons.iter().map(|c| em::initial_m(c.method.level_count())).collect();
     let mut m_fixed = vec![false; width];
     let mut u_fixed = vec![false; width];
@@ -274,8 +267,15 @@ fn train(
     let eligible = sample::eligible_pairs(ranges, job.within_source);
     let patterns = em::pattern_counts(vectors, width);
     let prior = job.model.prior.unwrap_or_else(|| (0.1 * candidate_pairs as f64 / eligible.max(1.0)).clamp(1e-12, 0.1));
-    let mut parameters = Parameters { m, u, m_fixed: m_fixed.clone(), prior, prior_fixed: job.model.prior.is_some() };
-    let outcome = em::train(&patterns, eligible, &mut parameters, job.model.max_iterations);
+    let mut parameters = Parameters {
+        m,
+        u,
+        m_fixed: m_fixed.clone(),
+        u_fixed: u_fixed.clone(),
+        prior,
+        prior_fixed: job.model.prior.is_some(),
+    };
+    let outcome = em::train(&patterns, &random_patterns, eligible, &mut parameters, job.model.max_iterations);
     info!(iterations = outcome.iterations, converged = outcome.converged, prior = parameters.prior, "trained");
     Model {
         prior: parameters.prior,

@@ -1,9 +1,14 @@
 //! Term-frequency damping: agreeing on a common value is weaker evidence.
 //!
-//! Two strangers agree on a value `v` about `p(v)` of the time, where `p(v)` is
-//! the share of records carrying it, so the u-probability of an exact agreement
-//! on `v` is taken as `max(u_exact, p(v))`. Rare values keep the comparison's
-//! trained weight; a VPN exit IP or the most common surname gets far less.
+//! Strangers share a value in proportion to how many records carry it. A
+//! shared value is usually carried by a few records (often one person's), so
+//! the trained u of an exact agreement already prices the typical shared value;
+//! a value carried by `c` records, `c` above the mean `c̄` of the values shared
+//! by two records or more, has its u scaled to `u_exact × c / c̄`. Typical
+//! values keep the comparison's weight; a VPN exit IP used by forty people or
+//! the most common first name gets `log2(c / c̄)` bits less. (Scaling by the
+//! plain share of records, as term-frequency adjustment often does, would
+//! count a person's own duplicates against them.)
 
 use std::collections::HashMap;
 
@@ -17,8 +22,8 @@ use crate::record::Record;
 #[derive(Debug, Default)]
 pub struct Damping {
     /// Per comparison (when damped): records carrying each value seen at
-    /// least twice, and the records carrying any value.
-    frequencies: Vec<Option<(HashMap<String, u32>, u32)>>,
+    /// least twice, and the mean of those counts.
+    frequencies: Vec<Option<(HashMap<String, u32>, f64)>>,
 }
 
 /// A common value whose agreement weight was damped, for the summary.
@@ -30,8 +35,8 @@ pub struct DampedValue {
     pub value: String,
     /// Records carrying it.
     pub records: u32,
-    /// The weight of an exact agreement on a rare value.
-    pub weight_rare: f64,
+    /// The weight of an exact agreement on a typical shared value.
+    pub weight_typical: f64,
     /// The weight of an exact agreement on this value.
     pub weight_damped: f64,
 }
@@ -44,35 +49,32 @@ impl Damping {
             .map(|comparison| {
                 comparison.damp_common_values.then(|| {
                     let mut counts: HashMap<String, u32> = HashMap::new();
-                    let mut carrying = 0;
                     for record in records {
-                        let values = &record.normalized[comparison.attribute];
-                        carrying += u32::from(!values.is_empty());
-                        for value in values {
+                        for value in &record.normalized[comparison.attribute] {
                             *counts.entry(value.clone()).or_default() += 1;
                         }
                     }
                     counts.retain(|_, count| *count >= 2);
-                    (counts, carrying)
+                    let mean = counts.values().map(|&c| f64::from(c)).sum::<f64>() / counts.len().max(1) as f64;
+                    (counts, mean)
                 })
             })
             .collect();
         Damping { frequencies }
     }
 
-    /// The share of records carrying `value` under comparison `k`.
-    pub fn frequency(&self, k: usize, value: &str) -> f64 {
+    /// How many times more common than a typical shared value `value` is
+    /// under comparison `k` (at least 1).
+    pub fn factor(&self, k: usize, value: &str) -> f64 {
         match self.frequencies.get(k) {
-            Some(Some((counts, carrying))) if *carrying > 0 => {
-                f64::from(counts.get(value).copied().unwrap_or(1)) / f64::from(*carrying)
-            }
-            _ => 0.0,
+            Some(Some((counts, mean))) => counts.get(value).map_or(1.0, |&c| (f64::from(c) / mean).max(1.0)),
+            _ => 1.0,
         }
     }
 
     /// The u-probability of an exact agreement on `value`.
     pub fn damped_u(&self, k: usize, value: &str, u_exact: f64) -> f64 {
-        u_exact.max(self.frequency(k, value))
+        (u_exact * self.factor(k, value)).min(1.0)
     }
 
     /// The most damped values of each comparison (at most `per_comparison`).
@@ -82,14 +84,14 @@ impl Damping {
             let Some((counts, _)) = entry else { continue };
             let trained = &model.comparisons[k];
             let mut common: Vec<(&String, &u32)> =
-                counts.iter().filter(|(value, _)| self.frequency(k, value) > trained.u[0]).collect();
+                counts.iter().filter(|(value, _)| self.factor(k, value) > 1.0).collect();
             common.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             for (value, &records) in common.into_iter().take(per_comparison) {
                 report.push(DampedValue {
                     comparison: trained.name.clone(),
                     value: value.clone(),
                     records,
-                    weight_rare: (trained.m[0] / trained.u[0]).log2(),
+                    weight_typical: (trained.m[0] / trained.u[0]).log2(),
                     weight_damped: (trained.m[0] / self.damped_u(k, value, trained.u[0])).log2(),
                 });
             }

@@ -5,13 +5,18 @@
 //! has a few thousand distinct vectors at most. Vectors are visited in sorted
 //! order, so the sums (and the model) do not depend on the thread count.
 //!
-//! u is held at the value measured on random pairs. Because the posterior of a
-//! vector uses the random-pair prior and random-pair u, it is the probability
-//! that *any* two records with that vector match; the selection of candidates
-//! by blocking is a function of the vector and leaves it unchanged. The prior
-//! is re-estimated each round as the expected number of matching candidates
-//! over the number of eligible pairs (blocking is assumed to find nearly all
-//! matches).
+//! u is measured on random pairs. A random sample still holds a few true
+//! matches, and on small data they are most of the pairs that agree on a strong
+//! identifier (a shared email is rarer between strangers than between one
+//! person's records), so each round also re-estimates u from the random
+//! sample's vectors weighted by their probability of *not* matching.
+//!
+//! Because the posterior of a vector uses the random-pair prior and
+//! random-pair u, it is the probability that *any* two records with that
+//! vector match; the selection of candidates by blocking is a function of the
+//! vector and leaves it unchanged. The prior is re-estimated each round as the
+//! expected number of matching candidates over the number of eligible pairs
+//! (blocking is assumed to find nearly all matches).
 
 use std::collections::HashMap;
 
@@ -52,10 +57,12 @@ pub fn pattern_counts(vectors: &[Level], width: usize) -> Vec<(Vec<Level>, u64)>
 pub struct Parameters {
     /// m per comparison and level.
     pub m: Vec<Vec<f64>>,
-    /// u per comparison and level (never changed by EM).
+    /// u per comparison and level.
     pub u: Vec<Vec<f64>>,
     /// Which comparisons' m is fixed.
     pub m_fixed: Vec<bool>,
+    /// Which comparisons' u is fixed.
+    pub u_fixed: Vec<bool>,
     /// The prior.
     pub prior: f64,
     /// Whether the prior is fixed.
@@ -99,8 +106,44 @@ fn posteriors(patterns: &[(Vec<Level>, u64)], p: &Parameters) -> Vec<f64> {
         .collect()
 }
 
-/// Runs EM over `patterns` until the parameters settle or `max_iterations`.
-pub fn train(patterns: &[(Vec<Level>, u64)], eligible_pairs: f64, p: &mut Parameters, max_iterations: u32) -> Outcome {
+/// The share of each level of comparison `k` among `patterns`, each pattern
+/// weighted by `count × weight`; `smoothing` pairs are spread over the levels
+/// so that a level never seen keeps a small probability. `None` when no
+/// pattern has a value for `k`.
+fn level_shares(
+    patterns: &[(Vec<Level>, u64)],
+    weights: &[f64],
+    k: usize,
+    levels: usize,
+    smoothing: f64,
+) -> Option<Vec<f64>> {
+    let mut sums = vec![smoothing / levels as f64; levels];
+    for ((vector, count), w) in patterns.iter().zip(weights) {
+        let level = vector[k];
+        if !level.is_missing() {
+            sums[level.0 as usize] += w * *count as f64;
+        }
+    }
+    let total: f64 = sums.iter().sum();
+    (total > smoothing).then(|| sums.iter().map(|s| s / total).collect())
+}
+
+/// u from a random sample's patterns, counting every pair as a non-match.
+pub fn sample_u(random: &[(Vec<Level>, u64)], levels: usize, k: usize) -> Vec<f64> {
+    let ones = vec![1.0; random.len()];
+    level_shares(random, &ones, k, levels, 0.5 * levels as f64).unwrap_or_else(|| vec![1.0 / levels as f64; levels])
+}
+
+/// Runs EM over the candidates' `patterns` (for m and the prior) and the
+/// random sample's `random` patterns (for u) until the parameters settle or
+/// `max_iterations`.
+pub fn train(
+    patterns: &[(Vec<Level>, u64)],
+    random: &[(Vec<Level>, u64)],
+    eligible_pairs: f64,
+    p: &mut Parameters,
+    max_iterations: u32,
+) -> Outcome {
     let mut outcome = Outcome { iterations: 0, converged: false, expected_matches: 0.0 };
     if patterns.is_empty() || eligible_pairs <= 0.0 {
         outcome.converged = true;
@@ -115,24 +158,27 @@ pub fn train(patterns: &[(Vec<Level>, u64)], eligible_pairs: f64, p: &mut Parame
             if p.m_fixed[k] {
                 continue;
             }
-            let mut sums = vec![0.0; p.m[k].len()];
-            for ((vector, count), w) in patterns.iter().zip(&posterior) {
-                let level = vector[k];
-                if !level.is_missing() {
-                    sums[level.0 as usize] += w * *count as f64;
-                }
-            }
-            let total: f64 = sums.iter().sum();
-            if total <= 0.0 {
-                continue;
-            }
-            let mut m: Vec<f64> = sums.iter().map(|s| (s / total).max(FLOOR)).collect();
+            let Some(mut m) = level_shares(patterns, &posterior, k, p.m[k].len(), 0.0) else { continue };
+            m.iter_mut().for_each(|x| *x = x.max(FLOOR));
             let renormalize: f64 = m.iter().sum();
             m.iter_mut().for_each(|x| *x /= renormalize);
             for (old, new) in p.m[k].iter().zip(&m) {
                 change = change.max((old - new).abs());
             }
             p.m[k] = m;
+        }
+        // u from the random sample, less its expected matches.
+        let not_matching: Vec<f64> = posteriors(random, p).iter().map(|w| 1.0 - w).collect();
+        for k in 0..p.u.len() {
+            if p.u_fixed[k] {
+                continue;
+            }
+            let levels = p.u[k].len();
+            let Some(u) = level_shares(random, &not_matching, k, levels, 0.5 * levels as f64) else { continue };
+            for (old, new) in p.u[k].iter().zip(&u) {
+                change = change.max((old - new).abs() / old);
+            }
+            p.u[k] = u;
         }
         outcome.expected_matches = patterns.iter().zip(&posterior).map(|((_, count), w)| w * *count as f64).sum();
         if !p.prior_fixed {
@@ -177,10 +223,11 @@ mod tests {
             m: vec![initial_m(2), initial_m(2)],
             u: vec![vec![0.01, 0.99], vec![0.01, 0.99]],
             m_fixed: vec![false, false],
+            u_fixed: vec![true, true],
             prior: 0.001,
             prior_fixed: false,
         };
-        let outcome = train(&patterns, 10_000.0, &mut p, 500);
+        let outcome = train(&patterns, &[], 10_000.0, &mut p, 500);
         assert!(outcome.converged);
         assert!((p.m[0][0] - 0.9).abs() < 0.05, "{:?}", p.m);
         assert!((outcome.expected_matches - 100.0).abs() < 15.0, "{}", outcome.expected_matches);
