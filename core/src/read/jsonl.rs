@@ -38,7 +38,9 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
         }
         match parse(source, rows.attributes, text) {
             Ok((id, values)) => {
-                rows.accept(line, id.as_deref().or(source.id_column.as_ref().map(|_| "")), values, text)
+                // With an id column, a line without an id has an empty one, rejected as missing.
+                let id = source.id_column.as_ref().map(|_| id.unwrap_or_default());
+                rows.accept(line, id.as_deref(), values, text)
             }
             Err(reason) => rows.reject(line, reason, text),
         }
