@@ -1,17 +1,25 @@
 //! Blocking keys: the values two records must share to become a candidate pair.
 //!
 //! Each key is made from one attribute's normalized values by a [`KeyMethod`]
-//! and written to the index as `name=value`; every term of the index is then
-//! a block (see `candidates`). Defaults come from the attribute kinds.
+//! and written to the index as a term `name=value`; every term of the index is
+//! then a block (see `candidates`). Defaults come from the attribute kinds:
+//! identifier kinds use their own keys ([`KeyMethod::Kind`]: username
+//! skeletons and their n-grams, canonical emails, card BIN and last four,
+//! phonetic name keys, …). Username skeletons and email local-part skeletons
+//! share the term prefix `handle=`, so an email and a username made from one
+//! handle meet in one block across kinds.
 
 use serde::{Deserialize, Serialize};
 
+use crate::normalize;
 use crate::record::AttributeKind;
 
 /// How a blocking key is made from an attribute's normalized values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyMethod {
+    /// The keys of the attribute's kind (see the kind's normalize module).
+    Kind,
     /// The whole normalized value.
     Exact,
     /// Each whitespace-separated token of the value.
@@ -28,7 +36,7 @@ impl KeyMethod {
         match self {
             KeyMethod::Prefix => 4,
             KeyMethod::Ngram => 3,
-            KeyMethod::Exact | KeyMethod::Token => 0,
+            KeyMethod::Kind | KeyMethod::Exact | KeyMethod::Token => 0,
         }
     }
 }
@@ -40,6 +48,8 @@ pub struct BlockingKey {
     pub name: String,
     /// The attribute the key is made from.
     pub attribute: usize,
+    /// The attribute's kind.
+    pub kind: AttributeKind,
     /// How the key is made.
     pub method: KeyMethod,
     /// Characters, for prefix and n-gram keys.
@@ -48,21 +58,44 @@ pub struct BlockingKey {
 
 impl BlockingKey {
     /// A key over `attribute` named after it and the method.
-    pub fn new(attribute_name: &str, attribute: usize, method: KeyMethod, length: usize) -> Self {
+    pub fn new(attribute_name: &str, attribute: usize, kind: AttributeKind, method: KeyMethod, length: usize) -> Self {
         let name = match method {
-            KeyMethod::Exact => attribute_name.to_string(),
+            KeyMethod::Kind | KeyMethod::Exact => attribute_name.to_string(),
             KeyMethod::Token => format!("{attribute_name}.token"),
             KeyMethod::Prefix => format!("{attribute_name}.prefix{length}"),
             KeyMethod::Ngram => format!("{attribute_name}.ngram{length}"),
         };
-        BlockingKey { name, attribute, method, length }
+        BlockingKey { name, attribute, kind, method, length }
     }
 
-    /// Calls `emit` with each key value of one normalized value.
-    pub fn values(&self, value: &str, mut emit: impl FnMut(&str)) {
+    /// Calls `emit` with each index term (`name=value`) of one normalized value.
+    pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str)) {
+        let mut term = String::new();
+        let mut add = |name: &str, key: &str| {
+            term.clear();
+            term.push_str(name);
+            term.push('=');
+            term.push_str(key);
+            emit(&term);
+        };
+        if self.method == KeyMethod::Kind {
+            let mut family_term = |family: &str, key: &str| match (self.kind, family) {
+                (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => add("handle", key),
+                _ => add(&format!("{}.{family}", self.name), key),
+            };
+            kind_keys(self.kind, value, &mut family_term);
+            return;
+        }
+        self.values(value, &mut |key| add(&self.name, key));
+    }
+
+    /// Calls `emit` with each key value of one normalized value (for the
+    /// string methods; [`KeyMethod::Kind`] keys are made by [`Self::terms`]).
+    fn values(&self, value: &str, emit: &mut dyn FnMut(&str)) {
         match self.method {
+            KeyMethod::Kind => {}
             KeyMethod::Exact => emit(value),
-            KeyMethod::Token => value.split_whitespace().for_each(emit),
+            KeyMethod::Token => value.split_whitespace().for_each(&mut *emit),
             KeyMethod::Prefix => {
                 let end = value.char_indices().nth(self.length).map_or(value.len(), |(i, _)| i);
                 emit(&value[..end]);
@@ -81,14 +114,30 @@ impl BlockingKey {
     }
 }
 
+/// The kind's own keys of one normalized value: `emit(family, key)`.
+fn kind_keys(kind: AttributeKind, value: &str, emit: &mut dyn FnMut(&str, &str)) {
+    use AttributeKind::*;
+    match kind {
+        Username => normalize::username::blocking_keys(value, emit),
+        Email => normalize::email::blocking_keys(value, emit),
+        Phone => normalize::phone::blocking_keys(value, emit),
+        Card => normalize::card::blocking_keys(value, emit),
+        Iban => normalize::iban::blocking_keys(value, emit),
+        CryptoWallet => normalize::wallet::blocking_keys(value, emit),
+        Name => normalize::name::blocking_keys(value, emit),
+        Ip => normalize::ip::blocking_keys(value, emit),
+        Date | Postcode | Address | Text | Id => emit("value", value),
+    }
+}
+
 /// The key methods a kind blocks on by default (none for free text, whose
 /// words are shared by strangers).
 pub fn default_methods(kind: AttributeKind) -> &'static [KeyMethod] {
     use AttributeKind::*;
     match kind {
-        Name => &[KeyMethod::Token],
+        Username | Email | Phone | Card | Iban | CryptoWallet | Name | Ip => &[KeyMethod::Kind],
         Address | Text => &[],
-        Username | Email | Phone | Card | Iban | CryptoWallet | Date | Ip | Postcode | Id => &[KeyMethod::Exact],
+        Date | Postcode | Id => &[KeyMethod::Exact],
     }
 }
 
@@ -98,22 +147,38 @@ mod tests {
 
     fn keys(key: &BlockingKey, value: &str) -> Vec<String> {
         let mut out = Vec::new();
-        key.values(value, |k| out.push(k.to_string()));
+        key.values(value, &mut |k| out.push(k.to_string()));
         out
     }
 
     #[test]
     fn methods_make_the_expected_keys() {
-        let exact = BlockingKey::new("name", 0, KeyMethod::Exact, 0);
+        let exact = BlockingKey::new("name", 0, AttributeKind::Name, KeyMethod::Exact, 0);
         assert_eq!(keys(&exact, "sarah anderson"), ["sarah anderson"]);
-        let token = BlockingKey::new("name", 0, KeyMethod::Token, 0);
+        let token = BlockingKey::new("name", 0, AttributeKind::Name, KeyMethod::Token, 0);
         assert_eq!(keys(&token, "sarah  anderson"), ["sarah", "anderson"]);
-        let prefix = BlockingKey::new("name", 0, KeyMethod::Prefix, 3);
+        let prefix = BlockingKey::new("name", 0, AttributeKind::Name, KeyMethod::Prefix, 3);
         assert_eq!(keys(&prefix, "żaneta"), ["żan"]);
         assert_eq!(keys(&prefix, "al"), ["al"]);
-        let ngram = BlockingKey::new("name", 0, KeyMethod::Ngram, 3);
+        let ngram = BlockingKey::new("name", 0, AttributeKind::Name, KeyMethod::Ngram, 3);
         assert_eq!(keys(&ngram, "anna"), ["ann", "nna"]);
         assert_eq!(keys(&ngram, "an"), ["an"]);
         assert_eq!(ngram.name, "name.ngram3");
+    }
+
+    #[test]
+    fn usernames_and_email_local_parts_share_handle_terms() {
+        let user = BlockingKey::new("username", 0, AttributeKind::Username, KeyMethod::Kind, 0);
+        let email = BlockingKey::new("email", 1, AttributeKind::Email, KeyMethod::Kind, 0);
+        let terms = |key: &BlockingKey, value: &str| {
+            let mut out = Vec::new();
+            key.terms(value, &mut |t| out.push(t.to_string()));
+            out
+        };
+        let from_user = terms(&user, &normalize::username::normalize("Dark_Angel99").unwrap());
+        let from_email = terms(&email, &normalize::email::normalize("dark.angel99@gmail.com").unwrap());
+        let shared: Vec<&String> = from_user.iter().filter(|t| from_email.contains(t)).collect();
+        assert!(shared.iter().any(|t| t.starts_with("handle=")), "{from_user:?} / {from_email:?}");
+        assert!(from_email.contains(&"email.address=darkangel99@gmail.com".to_string()), "{from_email:?}");
     }
 }

@@ -93,7 +93,8 @@ impl Run<'_> {
         let (mut records, rejects, mut sources) = self.stage("read", |run| run.read())?;
         self.stage("normalize", |_| {
             let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
-            normalize::normalize_records(&mut records, &kinds);
+            let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
+            normalize::normalize_records(&mut records, &kinds, &contexts);
             Ok(())
         })?;
         let store = self.stage("index", |run| {
@@ -267,11 +268,13 @@ fn train(
     let eligible = sample::eligible_pairs(ranges, job.within_source);
     let patterns = em::pattern_counts(vectors, width);
     let prior = job.model.prior.unwrap_or_else(|| (0.1 * candidate_pairs as f64 / eligible.max(1.0)).clamp(1e-12, 0.1));
+    let groups = correlation_groups(comparisons);
     let mut parameters = Parameters {
         m,
         u,
         m_fixed: m_fixed.clone(),
         u_fixed: u_fixed.clone(),
+        groups: groups.clone(),
         prior,
         prior_fixed: job.model.prior.is_some(),
     };
@@ -292,6 +295,7 @@ fn train(
                 u_fixed: u_fixed[k],
             })
             .collect(),
+        groups,
         training: Training {
             u_sample_pairs: random.len() as u64,
             eligible_pairs: eligible,
@@ -302,6 +306,22 @@ fn train(
             expected_matches: outcome.expected_matches,
         },
     }
+}
+
+/// Each comparison's correlation group as an index, groups numbered by first use.
+fn correlation_groups(comparisons: &[compare::Comparison]) -> Vec<Option<usize>> {
+    let mut names: Vec<&str> = Vec::new();
+    comparisons
+        .iter()
+        .map(|c| {
+            c.group.as_deref().map(|group| {
+                names.iter().position(|n| *n == group).unwrap_or_else(|| {
+                    names.push(group);
+                    names.len() - 1
+                })
+            })
+        })
+        .collect()
 }
 
 /// Scores every candidate pair and keeps those at or above the threshold.

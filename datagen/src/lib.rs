@@ -11,19 +11,27 @@
 //!   "ips": [..]}`
 //! - `truth.csv`: `source,id,entity`, one row per record written
 //!
+//! The [`Profile`] says which perturbations a run applies: `quickstart` (the default, the
+//! bundled `data/quickstart`) or `identity`, which adds identity disguises (leetspeak, Cyrillic
+//! look-alikes, Gmail variants, typo domains, masked cards, …) and planted structure (VPN hubs,
+//! common-name strangers, handles that differ only in trailing digits); see [`profile`].
+//!
 //! The output is a pure function of [`Config`]: every random draw comes from a ChaCha8 stream
 //! keyed by (seed, purpose, person), and rows are written in the order of a keyed permutation,
 //! so memory stays constant whatever the number of persons and the bytes are the same on every
 //! run and platform.
 
+pub mod disguise;
 pub mod names;
 pub mod person;
 pub mod perturb;
+pub mod profile;
 pub mod rng;
 pub mod sources;
 pub mod values;
 
 pub use perturb::Rates;
+pub use profile::{IdentityRates, Profile, Tally};
 pub use sources::{Counts, write_dir, write_sources};
 
 /// What to generate.
@@ -35,10 +43,27 @@ pub struct Config {
     pub seed: u64,
     /// How often each perturbation is applied.
     pub rates: Rates,
+    /// Which perturbations are applied: the quickstart ones only, or identity disguises too.
+    pub profile: Profile,
+    /// How often each identity disguise is applied, in the identity profile.
+    pub identity: IdentityRates,
+}
+
+impl Config {
+    /// The identity rates, when the profile applies them.
+    pub fn identity_rates(&self) -> Option<&IdentityRates> {
+        (self.profile == Profile::Identity).then_some(&self.identity)
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { persons: 1500, seed: 42, rates: Rates::default() }
+        Self {
+            persons: 1500,
+            seed: 42,
+            rates: Rates::default(),
+            profile: Profile::default(),
+            identity: IdentityRates::default(),
+        }
     }
 }

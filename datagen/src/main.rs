@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Parser;
-use sleuth_datagen::{Config, sources, write_dir};
+use sleuth_datagen::person::{Planted, hub_ip};
+use sleuth_datagen::{Config, Profile, sources, write_dir};
 
 /// Generate deterministic synthetic records (forum accounts, payments, chat participants)
 /// for the people behind them, with the ground truth.
@@ -20,16 +21,43 @@ struct Args {
     /// Seed: the same seed and number of persons give byte-identical files.
     #[arg(long, value_name = "S", default_value_t = 42)]
     seed: u64,
+    /// Which perturbations to apply: `quickstart` (typos, case, trailing digits, alternative
+    /// addresses, missing fields) or `identity` (those, plus leetspeak, look-alike letters,
+    /// Gmail variants, typo domains, masked cards, VPN hubs, common-name and digit strangers).
+    #[arg(long, value_enum, default_value_t = Profile::Quickstart)]
+    profile: Profile,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let cfg = Config { persons: args.persons, seed: args.seed, ..Config::default() };
+    let cfg = Config { persons: args.persons, seed: args.seed, profile: args.profile, ..Config::default() };
     let counts = write_dir(&cfg, &args.out)?;
     let dir = args.out.display();
     println!("{dir}/{}: {} records", sources::FORUM_FILE, counts.forum);
     println!("{dir}/{}: {} records", sources::PAYMENTS_FILE, counts.payments);
     println!("{dir}/{}: {} records", sources::CHAT_FILE, counts.chat);
     println!("{dir}/{}: {} rows ({} persons, seed {})", sources::TRUTH_FILE, counts.total(), cfg.persons, cfg.seed);
+    if cfg.identity_rates().is_some() {
+        let disguised: Vec<String> = counts.disguised.entries().iter().map(|(name, n)| format!("{name} {n}")).collect();
+        println!("disguised values: {}", disguised.join(", "));
+    }
+    if let Some(planted) = Planted::count(&cfg) {
+        let hubs: Vec<String> = planted
+            .hub_persons
+            .iter()
+            .enumerate()
+            .map(|(j, n)| format!("{} ({n})", hub_ip(cfg.seed, j as u64)))
+            .collect();
+        println!(
+            "planted: VPN hubs (persons) {}; {} persons under {} common names, {} digit-stranger pairs, \
+             {} leetspeak writers, {} handle addresses",
+            hubs.join(", "),
+            planted.common_name_persons,
+            planted.common_names,
+            planted.digit_stranger_pairs,
+            planted.leet_persons,
+            planted.handle_email_persons
+        );
+    }
     Ok(())
 }

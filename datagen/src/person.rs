@@ -10,16 +10,27 @@
 //!   blocks) take the surname and the first payment card of the person at [`FAMILY_LEADER`];
 //! - **VPN exits**: a few IP addresses (see [`vpn_exit_count`]), each used by many unrelated
 //!   persons (about [`VPN_RATE`] of everyone).
+//!
+//! The `identity` profile plants more, with the rates of [`IdentityRates`]:
+//! - **VPN hubs**: [`hub_count`] IP addresses, each shared by 30–200 strangers at large runs
+//!   (its size is drawn by [`hub_weight`]);
+//! - **common-name strangers**: persons given one of a small pool of very common full names
+//!   (about [`COMMON_NAME_GROUP`] persons each), see [`common_name`];
+//! - **digit strangers**: pairs of consecutive persons whose usernames differ only in their
+//!   trailing digits (`shadowwolf98`, `shadowwolf99`), see [`digit_stranger_username`];
+//! - per person [`Traits`]: a leetspeak habit, a hub, an address made from the handle.
 
 use rand::RngExt;
 
 use crate::Config;
-use crate::names::{FIRST_NAMES, LAST_NAMES};
+use crate::disguise::change_separators;
+use crate::names::{FIRST_NAMES, HANDLE_WORDS, LAST_NAMES, ascii_fold};
 use crate::perturb::alternative_email;
-use crate::rng::{Purpose, stream};
+use crate::profile::IdentityRates;
+use crate::rng::{Permutation, Purpose, stream};
 use crate::values::{
-    Crowd, Date, NameParts, Phone, card_number, date_between, email, email_domain, email_local, ipv4, phone,
-    pick_skewed, username,
+    Crowd, Date, INITIAL_SHARE, NameParts, Phone, card_number, date_between, domain_share, email, email_domain,
+    email_local, ipv4, phone, pick_skewed, pick_weighted, username,
 };
 
 /// Planted structure repeats every this many persons.
@@ -68,6 +79,162 @@ fn in_family(index: u64, persons: u64) -> bool {
     family_leader(index).is_some() || (index % PLANT_BLOCK == FAMILY_LEADER && index + 1 < persons)
 }
 
+/// The mean of [`hub_weight`]: about how many persons a hub has in a large run.
+pub const HUB_MEAN_SIZE: f64 = 115.0;
+
+/// How many VPN hubs there are for a run of `persons` of whom a share `rate` uses one: enough
+/// for hubs of about [`HUB_MEAN_SIZE`] persons, and at least two.
+pub fn hub_count(persons: u64, rate: f64) -> u64 {
+    ((persons as f64 * rate / HUB_MEAN_SIZE).round() as u64).max(2)
+}
+
+/// The relative size of VPN hub `j`, 30 to 200: in a large run, about the number of persons
+/// behind it.
+pub fn hub_weight(seed: u64, j: u64) -> u32 {
+    stream(seed, Purpose::Hub, j).random_range(30..=200)
+}
+
+/// The IP address of VPN hub `j`.
+pub fn hub_ip(seed: u64, j: u64) -> String {
+    let mut rng = stream(seed, Purpose::Hub, j);
+    let _weight: u32 = rng.random_range(30..=200);
+    ipv4(&mut rng)
+}
+
+/// Whether the person behind `rng` (their [`Purpose::Traits`] stream, fresh) uses a VPN hub,
+/// and which: hubs are picked with probability proportional to their weight, by rejection so
+/// the cost does not grow with the number of hubs.
+fn draw_hub(rng: &mut rand_chacha::ChaCha8Rng, cfg: &Config, rates: &IdentityRates) -> Option<u64> {
+    if !rng.random_bool(rates.vpn_hub) {
+        return None;
+    }
+    let hubs = hub_count(cfg.persons, rates.vpn_hub);
+    loop {
+        let j = rng.random_range(0..hubs);
+        if rng.random_range(0..200u32) < hub_weight(cfg.seed, j) {
+            return Some(j);
+        }
+    }
+}
+
+/// The VPN hub person `index` uses in the identity profile, if any (as in its [`Traits`]).
+pub fn hub_of(cfg: &Config, rates: &IdentityRates, index: u64) -> Option<u64> {
+    draw_hub(&mut stream(cfg.seed, Purpose::Traits, index), cfg, rates)
+}
+
+/// The most common first names and surnames, of which the planted common names are made.
+const COMMON_NAME_TOP: usize = 12;
+/// About how many persons share each planted common name.
+pub const COMMON_NAME_GROUP: f64 = 4.0;
+
+/// Keys the order in which the common names are handed out.
+const COMMON_NAME_SHUFFLE: u64 = 4;
+
+/// How many planted common names there are for a run of `persons` of whom a share `rate`
+/// gets one: groups of about [`COMMON_NAME_GROUP`], bigger once every combination of the
+/// most common first names and surnames is used.
+pub fn common_name_pool(persons: u64, rate: f64) -> u64 {
+    let combinations = (COMMON_NAME_TOP * COMMON_NAME_TOP) as u64;
+    ((persons as f64 * rate / COMMON_NAME_GROUP).round() as u64).clamp(1, combinations)
+}
+
+/// About how many persons share each planted common name.
+fn common_name_group(persons: u64, rate: f64) -> f64 {
+    persons as f64 * rate / common_name_pool(persons, rate) as f64
+}
+
+/// The planted common name `g`: a combination of one of the most common first names and one
+/// of the most common surnames, each used once until all are.
+fn pooled_name(seed: u64, g: u64) -> (&'static str, &'static str) {
+    let top = COMMON_NAME_TOP as u64;
+    let c = Permutation::new(top * top, seed, COMMON_NAME_SHUFFLE).apply(g % (top * top));
+    (FIRST_NAMES[(c / top) as usize], LAST_NAMES[(c % top) as usize])
+}
+
+/// The very common full name person `index` is given in the identity profile, if any. Persons
+/// in the quickstart's planted same-name pairs and families keep theirs.
+pub fn common_name(cfg: &Config, rates: &IdentityRates, index: u64) -> Option<(&'static str, &'static str)> {
+    if in_same_name_pair(index, cfg.persons) || in_family(index, cfg.persons) {
+        return None;
+    }
+    let mut rng = stream(cfg.seed, Purpose::CommonName, index);
+    if !rng.random_bool(rates.common_name) {
+        return None;
+    }
+    Some(pooled_name(cfg.seed, rng.random_range(0..common_name_pool(cfg.persons, rates.common_name))))
+}
+
+/// Keys the order in which pairs of handle words are handed to digit strangers.
+const DIGIT_PAIR_SHUFFLE: u64 = 3;
+
+/// The username of person `index` in the identity profile if it is one of a planted pair of
+/// strangers (persons `2m` and `2m + 1`) whose usernames differ only in their trailing digits:
+/// two handle words and a number (`shadowwolf98` and `shadowwolf99`, or `shadowwolf27`).
+/// Natural usernames never join two handle words, so no one else has the stem; each pair gets
+/// its own stem as long as there are fewer pairs than word pairs (about 10,500).
+pub fn digit_stranger_username(cfg: &Config, rates: &IdentityRates, index: u64) -> Option<String> {
+    let pair = index / 2;
+    if 2 * pair + 1 >= cfg.persons {
+        return None;
+    }
+    let mut rng = stream(cfg.seed, Purpose::DigitPair, pair);
+    if !rng.random_bool(rates.digit_stranger) {
+        return None;
+    }
+    let words = HANDLE_WORDS.len() as u64;
+    let stems = words * (words - 1);
+    let c = Permutation::new(stems, cfg.seed, DIGIT_PAIR_SHUFFLE).apply(pair % stems);
+    let (a, b) = (c / (words - 1), c % (words - 1));
+    let (a, b) = (a as usize, ((a + 1 + b) % words) as usize);
+    let stem = format!("{}{}", HANDLE_WORDS[a].replace('_', ""), HANDLE_WORDS[b].replace('_', ""));
+    let range = match pick_weighted(&mut rng, &[60, 25, 15]) {
+        0 => 10..100u32,
+        1 => 100..1000,
+        _ => 1975..2010,
+    };
+    let leader = rng.random_range(range.clone());
+    let follower = if rng.random_bool(0.6) {
+        // Only the last digit differs.
+        leader - leader % 10 + (leader % 10 + rng.random_range(1..10u32)) % 10
+    } else {
+        let other = rng.random_range(range.start..range.end - 1);
+        if other >= leader { other + 1 } else { other }
+    };
+    Some(format!("{stem}{}", if index.is_multiple_of(2) { leader } else { follower }))
+}
+
+/// Above this expected number of other persons making the same address, a person makes no
+/// address of their handle (the quickstart's limit for addresses).
+const HANDLE_EMAIL_CROWD_LIMIT: f64 = 0.001;
+
+/// What the identity profile adds to a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Traits {
+    /// Writes their handle in leetspeak on some records.
+    pub leet: bool,
+    /// An address made from the username (`dark.angel99@gmail.com` for `darkangel99`); none
+    /// when the username is too common to make an address nobody else has.
+    pub handle_email: Option<String>,
+    /// The VPN hub the person connects through (its address is among [`Person::ips`]).
+    pub hub: Option<u64>,
+}
+
+impl Traits {
+    fn generate(cfg: &Config, rates: &IdentityRates, index: u64, name: &NameParts<'_>, user: &str, risk: f64) -> Self {
+        let mut rng = stream(cfg.seed, Purpose::Traits, index);
+        let hub = draw_hub(&mut rng, cfg, rates);
+        let leet = rng.random_bool(rates.leet_person);
+        let domain = email_domain(&mut rng);
+        let mut local = user.to_ascii_lowercase();
+        if rng.random_bool(0.6) {
+            let (first, last) = (ascii_fold(name.first), ascii_fold(name.last));
+            local = change_separators(&mut rng, &local, &[&first, &last]).replace(['_', '-'], ".");
+        }
+        let handle_email = (risk * domain_share(domain) <= HANDLE_EMAIL_CROWD_LIMIT).then(|| email(&local, domain));
+        Self { leet, handle_email, hub }
+    }
+}
+
 /// Whether person `index` takes part in planted structure that needs a payments record to
 /// show (a same-name pair or a family card), given that there are `persons` persons.
 fn planted_in_payments(index: u64, persons: u64) -> bool {
@@ -89,11 +256,21 @@ impl Presence {
         let count = |rng: &mut rand_chacha::ChaCha8Rng, present: f64, twice: f64| {
             if rng.random_bool(present) { 1 + u64::from(rng.random_bool(twice)) } else { 0 }
         };
-        let forum = count(&mut rng, 0.85, 0.08);
+        let mut forum = count(&mut rng, 0.85, 0.08);
         let mut payments = count(&mut rng, 0.70, 0.15);
         let chat = count(&mut rng, 0.55, 0.20);
         if payments == 0 && planted_in_payments(index, cfg.persons) {
             payments = 1;
+        }
+        if let Some(rates) = cfg.identity_rates() {
+            // Planted identity structure shows where it can be seen: a name on payments, a
+            // username on the forum.
+            if payments == 0 && common_name(cfg, rates, index).is_some() {
+                payments = 1;
+            }
+            if forum == 0 && chat == 0 && digit_stranger_username(cfg, rates, index).is_some() {
+                forum = 1;
+            }
         }
         Self { forum, payments, chat }
     }
@@ -151,6 +328,8 @@ pub struct Person {
     pub cards: Vec<String>,
     /// How common the person's name is in the run.
     pub crowd: Crowd,
+    /// What the identity profile adds; `None` in the quickstart profile.
+    pub traits: Option<Traits>,
 }
 
 impl Person {
@@ -180,6 +359,11 @@ impl Person {
         if let Some(leader) = family {
             last = BaseName::generate(seed, leader).last;
         }
+        let identity = cfg.identity_rates();
+        let common = identity.and_then(|rates| common_name(cfg, rates, index));
+        if let Some(name) = common {
+            (first, last) = name;
+        }
 
         let mut crowd = Crowd::new(cfg.persons, first, last);
         if in_same_name_pair(index, cfg.persons) {
@@ -188,10 +372,20 @@ impl Person {
         if in_family(index, cfg.persons) {
             crowd.last += 2.0;
         }
+        if let (Some(rates), Some(_)) = (identity, common) {
+            // The group shares the whole name, so its initial too.
+            let group = common_name_group(cfg.persons, rates.common_name);
+            crowd.full += group;
+            crowd.first += group;
+            crowd.last += group / INITIAL_SHARE;
+        }
 
         let mut rng = stream(seed, Purpose::Identity, index);
         let name = NameParts { first, last, birth, crowd };
-        let (username, username_risk) = username(&mut rng, &name);
+        let (mut username, mut username_risk) = username(&mut rng, &name);
+        if let Some(planted) = identity.and_then(|rates| digit_stranger_username(cfg, rates, index)) {
+            (username, username_risk) = (planted, 0.0);
+        }
 
         let primary_domain = email_domain(&mut rng);
         let primary_local = email_local(&mut rng, &name, &username, username_risk, primary_domain);
@@ -228,7 +422,58 @@ impl Person {
             cards[0] = own_cards(seed, leader).swap_remove(0);
         }
 
-        Self { index, first, last, middle, birth, username, emails, spare_email, phones, ips, cards, crowd }
+        let traits = identity.map(|rates| Traits::generate(cfg, rates, index, &name, &username, username_risk));
+        if let Some(hub) = traits.as_ref().and_then(|t| t.hub) {
+            ips.push(hub_ip(seed, hub));
+        }
+
+        Self { index, first, last, middle, birth, username, emails, spare_email, phones, ips, cards, crowd, traits }
+    }
+}
+
+/// What the identity profile planted in a run, counted over all its persons (some of whom
+/// have no record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Planted {
+    /// Persons behind each VPN hub.
+    pub hub_persons: Vec<u64>,
+    /// Persons given a planted common name.
+    pub common_name_persons: u64,
+    /// Distinct planted common names among them.
+    pub common_names: u64,
+    /// Pairs of strangers whose usernames differ only in their trailing digits.
+    pub digit_stranger_pairs: u64,
+    /// Persons who write their handle in leetspeak on some records.
+    pub leet_persons: u64,
+    /// Persons with an address made from their handle.
+    pub handle_email_persons: u64,
+}
+
+impl Planted {
+    /// Counts what the identity profile plants in the run of `cfg`; `None` in other profiles.
+    pub fn count(cfg: &Config) -> Option<Self> {
+        let rates = cfg.identity_rates()?;
+        let mut planted =
+            Self { hub_persons: vec![0; hub_count(cfg.persons, rates.vpn_hub) as usize], ..Self::default() };
+        let mut names = std::collections::BTreeSet::new();
+        for index in 0..cfg.persons {
+            if let Some(name) = common_name(cfg, rates, index) {
+                planted.common_name_persons += 1;
+                names.insert(name);
+            }
+            if index % 2 == 1 && digit_stranger_username(cfg, rates, index).is_some() {
+                planted.digit_stranger_pairs += 1;
+            }
+            if let Some(traits) = Person::generate(cfg, index).traits {
+                planted.leet_persons += u64::from(traits.leet);
+                planted.handle_email_persons += u64::from(traits.handle_email.is_some());
+                if let Some(hub) = traits.hub {
+                    planted.hub_persons[hub as usize] += 1;
+                }
+            }
+        }
+        planted.common_names = names.len() as u64;
+        Some(planted)
     }
 }
 
@@ -269,6 +514,134 @@ mod tests {
             let next = Person::generate(&cfg, leader.index + size);
             assert_ne!(next.cards[0], leader.cards[0]);
         }
+    }
+
+    fn identity(persons: u64) -> Config {
+        Config { persons, seed: 7, profile: crate::Profile::Identity, ..Config::default() }
+    }
+
+    #[test]
+    fn quickstart_persons_have_no_traits() {
+        let cfg = cfg(300);
+        assert!((0..300).all(|i| Person::generate(&cfg, i).traits.is_none()));
+        assert_eq!(Planted::count(&cfg), None);
+    }
+
+    #[test]
+    fn vpn_hubs_have_30_to_200_persons_in_large_runs() {
+        let cfg = identity(200_000);
+        let rates = &cfg.identity;
+        let hubs = hub_count(cfg.persons, rates.vpn_hub);
+        assert_eq!(hubs, 139);
+        let mut sizes = vec![0u32; hubs as usize];
+        for index in 0..cfg.persons {
+            if let Some(j) = hub_of(&cfg, rates, index) {
+                sizes[j as usize] += 1;
+            }
+        }
+        for (j, &size) in sizes.iter().enumerate() {
+            let weight = hub_weight(cfg.seed, j as u64);
+            assert!((15..=260).contains(&size), "hub {j}: {size} persons, weight {weight}");
+            assert!((f64::from(size) - f64::from(weight)).abs() < 5.0 * f64::from(weight).sqrt() + 10.0, "{j}");
+        }
+        // A small run still has a couple of hubs, smaller.
+        assert_eq!(hub_count(1500, rates.vpn_hub), 2);
+    }
+
+    #[test]
+    fn hub_users_show_the_hub_address() {
+        let cfg = identity(1000);
+        let mut users = 0;
+        for index in 0..cfg.persons {
+            let person = Person::generate(&cfg, index);
+            let hub = person.traits.as_ref().unwrap().hub;
+            assert_eq!(hub, hub_of(&cfg, &cfg.identity, index));
+            if let Some(j) = hub {
+                assert!(person.ips.contains(&hub_ip(cfg.seed, j)));
+                users += 1;
+            }
+        }
+        assert!((50..120).contains(&users), "{users}");
+    }
+
+    #[test]
+    fn common_names_are_shared_by_strangers() {
+        let cfg = identity(2000);
+        let rates = &cfg.identity;
+        let mut by_name: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
+        for index in 0..cfg.persons {
+            if common_name(&cfg, rates, index).is_some() {
+                let person = Person::generate(&cfg, index);
+                by_name.entry(person.full_name()).or_default().push(index);
+                assert!(Presence::generate(&cfg, index).payments > 0);
+                // Common names make numbered usernames and addresses.
+                assert!(person.crowd.full >= COMMON_NAME_GROUP * 0.9);
+            }
+        }
+        let planted: usize = by_name.values().map(Vec::len).sum();
+        assert!((35..90).contains(&planted), "{planted}");
+        assert!(by_name.values().filter(|v| v.len() >= 2).count() >= 5, "{by_name:?}");
+        // Planted same-name pairs and families keep their names.
+        assert_eq!(common_name(&cfg, rates, SAME_NAME_FOLLOWER), None);
+        assert_eq!(common_name(&cfg, rates, FAMILY_LEADER + 1), None);
+    }
+
+    #[test]
+    fn digit_strangers_differ_only_in_trailing_digits() {
+        let cfg = identity(3000);
+        let rates = &cfg.identity;
+        let mut pairs = 0;
+        for leader in (0..cfg.persons).step_by(2) {
+            let Some(a) = digit_stranger_username(&cfg, rates, leader) else {
+                assert_eq!(digit_stranger_username(&cfg, rates, leader + 1), None);
+                continue;
+            };
+            let b = digit_stranger_username(&cfg, rates, leader + 1).unwrap();
+            assert_ne!(a, b);
+            let stem = |s: &str| s.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+            assert_eq!(stem(&a), stem(&b));
+            assert_eq!(a.len(), b.len(), "{a} {b}");
+            for index in [leader, leader + 1] {
+                let person = Person::generate(&cfg, index);
+                assert!(person.username == a || person.username == b);
+                let presence = Presence::generate(&cfg, index);
+                assert!(presence.forum + presence.chat > 0);
+            }
+            pairs += 1;
+        }
+        assert!((15..50).contains(&pairs), "{pairs}");
+    }
+
+    #[test]
+    fn digit_stranger_stems_are_not_natural_usernames() {
+        // Natural usernames join a handle word with a first name (`wolfsarah`), never with
+        // another handle word: a first name that is a handle word, or a handle word made of
+        // two, would let a stranger make a planted stem.
+        let words: Vec<String> = HANDLE_WORDS.iter().map(|w| w.replace('_', "")).collect();
+        for first in FIRST_NAMES {
+            assert!(!words.contains(&ascii_fold(first)), "{first}");
+        }
+        for w in &words {
+            assert!(!words.iter().any(|a| w.strip_prefix(a.as_str()).is_some_and(|b| words.iter().any(|x| x == b))));
+        }
+    }
+
+    #[test]
+    fn handle_addresses_are_made_from_the_username() {
+        let cfg = identity(500);
+        let mut made = 0;
+        for index in 0..cfg.persons {
+            let person = Person::generate(&cfg, index);
+            if let Some(address) = person.traits.unwrap().handle_email {
+                let local: String =
+                    address.split('@').next().unwrap().chars().filter(char::is_ascii_alphanumeric).collect();
+                let user: String =
+                    person.username.to_ascii_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
+                assert_eq!(local, user, "{address} for {}", person.username);
+                made += 1;
+            }
+        }
+        assert!(made > 300, "{made}");
     }
 
     #[test]

@@ -24,12 +24,26 @@ pub enum Purpose {
     Shared = 5,
     /// The row order of each source; "person" is the source's index.
     Shuffle = 6,
+    /// Identity profile: a person's traits (leetspeak, VPN hub, handle address).
+    Traits = 7,
+    /// Identity profile: how a person writes their handle in leetspeak.
+    Leet = 8,
+    /// Identity profile: a VPN hub's size and address; "person" is the hub's index.
+    Hub = 9,
+    /// Identity profile: whether a person gets a very common name, and which.
+    CommonName = 10,
+    /// Identity profile: a pair of strangers whose usernames differ only in trailing digits;
+    /// "person" is the pair's index.
+    DigitPair = 12,
     /// A forum account; the record's slot is mixed into the person.
     Forum = 16,
     /// A payments customer.
     Payments = 17,
     /// A chat participant.
     Chat = 18,
+    /// Identity profile: the disguises of one record; the record's slot and source are mixed
+    /// into the person.
+    Disguise = 19,
 }
 
 /// SplitMix64's finalizer: a fast, well-mixing bijection on `u64`.

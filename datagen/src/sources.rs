@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::Config;
 use crate::person::{Person, Presence};
 use crate::perturb::{bump_trailing_digit, change_case, maybe_change_case, typo};
+use crate::profile::{Tally, disguise_chat, disguise_forum, disguise_payments};
 use crate::rng::{Permutation, Purpose, stream};
 use crate::values::{Date, date_between, format_card, format_phone, ipv4, pick_weighted, username_variant};
 
@@ -30,12 +31,14 @@ pub const CHAT_FILE: &str = "chat_participants.jsonl";
 /// The ground truth's file name.
 pub const TRUTH_FILE: &str = "truth.csv";
 
-/// How many records were written to each source.
+/// How many records were written to each source, and how many values the identity profile
+/// disguised.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub forum: u64,
     pub payments: u64,
     pub chat: u64,
+    pub disguised: Tally,
 }
 
 impl Counts {
@@ -88,6 +91,20 @@ pub struct ForumAccount {
 impl ForumAccount {
     /// The `k`-th account of a person (`k = 1`: a second account, with a variant username).
     pub fn generate(cfg: &Config, person: &Person, k: u64) -> Self {
+        Self::generate_counted(cfg, person, k, &mut Tally::default())
+    }
+
+    /// [`Self::generate`], counting the identity disguises applied.
+    pub fn generate_counted(cfg: &Config, person: &Person, k: u64, tally: &mut Tally) -> Self {
+        let mut account = Self::undisguised(cfg, person, k);
+        if let Some(rates) = cfg.identity_rates() {
+            disguise_forum(cfg, rates, person, k, &mut account, tally);
+        }
+        account
+    }
+
+    /// The account as the quickstart profile makes it.
+    fn undisguised(cfg: &Config, person: &Person, k: u64) -> Self {
         let mut rng = record_stream(cfg, Purpose::Forum, person, k);
         let rng = &mut rng;
         let base = if k == 0 {
@@ -129,6 +146,20 @@ impl PaymentsCustomer {
     /// The `k`-th customer record of a person (`k = 1`: a second profile, with the second card
     /// when the person has one).
     pub fn generate(cfg: &Config, person: &Person, k: u64) -> Self {
+        Self::generate_counted(cfg, person, k, &mut Tally::default())
+    }
+
+    /// [`Self::generate`], counting the identity disguises applied.
+    pub fn generate_counted(cfg: &Config, person: &Person, k: u64, tally: &mut Tally) -> Self {
+        let mut customer = Self::undisguised(cfg, person, k);
+        if let Some(rates) = cfg.identity_rates() {
+            disguise_payments(cfg, rates, person, k, &mut customer, tally);
+        }
+        customer
+    }
+
+    /// The customer as the quickstart profile makes it.
+    fn undisguised(cfg: &Config, person: &Person, k: u64) -> Self {
         let mut rng = record_stream(cfg, Purpose::Payments, person, k);
         let rng = &mut rng;
         let (mut first, mut last) = (person.first.to_owned(), person.last.to_owned());
@@ -186,6 +217,20 @@ impl ChatParticipant {
     /// The `k`-th participant of a person (`k = 1`: an alternative handle). The id is set
     /// when the participant is written.
     pub fn generate(cfg: &Config, person: &Person, k: u64) -> Self {
+        Self::generate_counted(cfg, person, k, &mut Tally::default())
+    }
+
+    /// [`Self::generate`], counting the identity disguises applied.
+    pub fn generate_counted(cfg: &Config, person: &Person, k: u64, tally: &mut Tally) -> Self {
+        let mut participant = Self::undisguised(cfg, person, k);
+        if let Some(rates) = cfg.identity_rates() {
+            disguise_chat(cfg, rates, person, k, &mut participant, tally);
+        }
+        participant
+    }
+
+    /// The participant as the quickstart profile makes it.
+    fn undisguised(cfg: &Config, person: &Person, k: u64) -> Self {
         let mut rng = record_stream(cfg, Purpose::Chat, person, k);
         let rng = &mut rng;
         let base = if k == 0 && rng.random_bool(0.7) {
@@ -276,7 +321,7 @@ pub fn write_sources<W: Write>(cfg: &Config, forum: W, payments: W, chat: W, tru
         0,
         |p| p.forum,
         |person, k| {
-            let account = ForumAccount::generate(cfg, person, k);
+            let account = ForumAccount::generate_counted(cfg, person, k, &mut counts.disguised);
             counts.forum += 1;
             let id = format!("F{:06}", counts.forum);
             out.write_record([
@@ -299,7 +344,7 @@ pub fn write_sources<W: Write>(cfg: &Config, forum: W, payments: W, chat: W, tru
         1,
         |p| p.payments,
         |person, k| {
-            let customer = PaymentsCustomer::generate(cfg, person, k);
+            let customer = PaymentsCustomer::generate_counted(cfg, person, k, &mut counts.disguised);
             counts.payments += 1;
             let id = format!("P-{:05}", counts.payments);
             out.write_record([
@@ -322,7 +367,7 @@ pub fn write_sources<W: Write>(cfg: &Config, forum: W, payments: W, chat: W, tru
         2,
         |p| p.chat,
         |person, k| {
-            let mut participant = ChatParticipant::generate(cfg, person, k);
+            let mut participant = ChatParticipant::generate_counted(cfg, person, k, &mut counts.disguised);
             counts.chat += 1;
             participant.participant_id = format!("c-{}", counts.chat);
             serde_json::to_writer(&mut out, &participant)?;
@@ -352,15 +397,23 @@ pub fn write_dir(cfg: &Config, dir: &Path) -> Result<Counts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Profile;
     use crate::values::luhn_valid;
 
     /// The four files of a run, in memory.
     fn run(persons: u64, seed: u64) -> (Counts, [String; 4]) {
-        let cfg = Config { persons, seed, ..Config::default() };
+        run_cfg(&Config { persons, seed, ..Config::default() })
+    }
+
+    fn run_cfg(cfg: &Config) -> (Counts, [String; 4]) {
         let mut bufs: [Vec<u8>; 4] = Default::default();
         let [forum, payments, chat, truth] = &mut bufs;
-        let counts = write_sources(&cfg, forum, payments, chat, truth).unwrap();
+        let counts = write_sources(cfg, forum, payments, chat, truth).unwrap();
         (counts, bufs.map(|b| String::from_utf8(b).unwrap()))
+    }
+
+    fn identity(persons: u64, seed: u64) -> Config {
+        Config { persons, seed, profile: Profile::Identity, ..Config::default() }
     }
 
     #[test]
@@ -437,5 +490,69 @@ mod tests {
         let increasing = entities.windows(2).filter(|w| w[0] < w[1]).count();
         let share = increasing as f64 / (entities.len() - 1) as f64;
         assert!((0.35..0.65).contains(&share), "{share}");
+    }
+
+    #[test]
+    fn identity_profile_is_deterministic_and_disguises_every_kind() {
+        let cfg = identity(1500, 9);
+        let (counts, a) = run_cfg(&cfg);
+        let (again, b) = run_cfg(&cfg);
+        assert_eq!(a, b);
+        assert_eq!(counts, again);
+        for (name, n) in counts.disguised.entries() {
+            assert!(n > 0, "no {name} in {:?}", counts.disguised);
+        }
+        let (plain, q) = run_cfg(&Config { profile: Profile::Quickstart, ..cfg });
+        assert_eq!(plain.disguised, Tally::default());
+        assert_ne!(q[0], a[0]);
+    }
+
+    #[test]
+    fn identity_cards_are_full_or_masked() {
+        let (counts, [_, payments, _, _]) = run_cfg(&identity(800, 3));
+        let (mut full, mut masked) = (0, 0);
+        for row in csv::Reader::from_reader(payments.as_bytes()).records() {
+            let card = row.unwrap()[3].to_owned();
+            let compact: String = card.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            assert_eq!(compact.chars().count(), 16, "{card}");
+            if compact.bytes().all(|b| b.is_ascii_digit()) {
+                assert!(luhn_valid(&card), "{card}");
+                full += 1;
+            } else {
+                assert!(compact[12..].bytes().all(|b| b.is_ascii_digit()), "{card}");
+                assert!(compact[6..12].bytes().all(|b| matches!(b, b'*' | b'X' | b'x')), "{card}");
+                masked += 1;
+            }
+        }
+        assert_eq!(full + masked, counts.payments);
+        assert_eq!(masked, counts.disguised.masked_card);
+        let share = masked as f64 / counts.payments as f64;
+        assert!((0.18..0.32).contains(&share), "{share}");
+    }
+
+    #[test]
+    fn identity_records_keep_their_shape() {
+        let (counts, [forum, _, chat, truth]) = run_cfg(&identity(600, 4));
+        assert_eq!(truth.lines().count() as u64, counts.total() + 1);
+        let mut reader = csv::Reader::from_reader(forum.as_bytes());
+        assert_eq!(reader.headers().unwrap(), vec!["account_id", "username", "email", "signup_ip", "joined"]);
+        let mut non_ascii = 0;
+        for row in reader.records() {
+            let row = row.unwrap();
+            assert!(!row[1].is_empty());
+            non_ascii += usize::from(!row[1].is_ascii());
+            if !row[2].is_empty() {
+                assert_eq!(row[2].matches('@').count(), 1, "{}", &row[2]);
+            }
+        }
+        assert!(non_ascii > 0);
+        for line in chat.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let obj = v.as_object().unwrap();
+            assert!(!obj["handle"].as_str().unwrap().is_empty());
+            assert!(obj["emails"].as_array().unwrap().len() <= 2, "{line}");
+            let ips = obj["ips"].as_array().unwrap().len();
+            assert!((1..=3).contains(&ips), "{line}");
+        }
     }
 }

@@ -93,7 +93,7 @@ const USERNAME_CROWD_LIMIT: f64 = 0.004;
 /// strangers sharing an address does not.
 const EMAIL_CROWD_LIMIT: f64 = 0.001;
 /// Share of persons with a given first initial, roughly.
-const INITIAL_SHARE: f64 = 1.0 / 15.0;
+pub const INITIAL_SHARE: f64 = 1.0 / 15.0;
 
 impl Crowd {
     /// The crowd around a name drawn with [`pick_skewed`] from [`FIRST_NAMES`] and
@@ -216,7 +216,7 @@ pub fn email_domain<R: Rng + ?Sized>(rng: &mut R) -> &'static str {
 }
 
 /// The share of addresses at `domain`.
-fn domain_share(domain: &str) -> f64 {
+pub fn domain_share(domain: &str) -> f64 {
     let total: u32 = EMAIL_DOMAINS.iter().map(|&(_, w)| w).sum();
     let weight = EMAIL_DOMAINS.iter().find(|&&(d, _)| d == domain).map_or(1, |&(_, w)| w);
     f64::from(weight) / f64::from(total)

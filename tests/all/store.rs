@@ -20,7 +20,7 @@ fn the_index_on_disk_holds_every_record_and_its_blocks() {
     let small = store.blocks(1).unwrap();
     assert!(small.blocks.is_empty());
     assert!(
-        small.oversized.iter().any(|(key, size)| key == "email=sarah@gmail.com" && *size == 2),
+        small.oversized.iter().any(|(key, size)| key == "email.address=sarah@gmail.com" && *size == 2),
         "{:?}",
         small.oversized
     );

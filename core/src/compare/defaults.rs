@@ -1,22 +1,36 @@
 //! The comparison each attribute kind gets when the job file names none.
 //!
-//! These are the baseline, string-level choices; identifier-aware comparators
-//! (username skeletons, canonical emails, masked cards, …) replace them kind by
-//! kind.
+//! Identifier kinds use their own comparator ([`Identifier`]); the others
+//! string similarity or edit distance.
 
-use super::Method;
+use super::{Identifier, Method};
 use crate::record::AttributeKind;
 
 /// The method a kind is compared with by default.
 pub fn default_method(kind: AttributeKind) -> Method {
-    use AttributeKind::*;
+    match Identifier::for_kind(kind) {
+        Some(identifier) => Method::Identifier(identifier),
+        None => match kind {
+            AttributeKind::Address | AttributeKind::Text => Method::JaroWinkler(vec![0.92, 0.8]),
+            AttributeKind::CryptoWallet => Method::Exact,
+            // IBANs, opaque ids and postcodes: one typo still agrees.
+            _ => Method::DamerauLevenshtein(vec![1]),
+        },
+    }
+}
+
+/// The correlation group a kind's comparison belongs to by default.
+///
+/// Usernames, email local parts and the email–username comparison are often
+/// all made from one handle, and handles from the person's name: when a job
+/// has usernames or emails (`has_handles`), they and its names are one group,
+/// `handle`, whose strongest agreement counts once. Without usernames or emails
+/// (Febrl's given name and surname), names stay independent evidence.
+pub fn default_group(kind: AttributeKind, has_handles: bool) -> Option<&'static str> {
     match kind {
-        Username | Email => Method::JaroWinkler(vec![0.95, 0.88]),
-        Name => Method::JaroWinkler(vec![0.94, 0.85]),
-        Address | Text => Method::JaroWinkler(vec![0.92, 0.8]),
-        Phone | Card | Iban | Id | Postcode => Method::DamerauLevenshtein(vec![1]),
-        Date => Method::DamerauLevenshtein(vec![1, 2]),
-        CryptoWallet | Ip => Method::Exact,
+        AttributeKind::Username | AttributeKind::Email => Some("handle"),
+        AttributeKind::Name if has_handles => Some("handle"),
+        _ => None,
     }
 }
 

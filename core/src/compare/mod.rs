@@ -2,21 +2,34 @@
 //!
 //! A [`Comparison`] maps the values of one attribute on two records to an
 //! agreement [`Level`]: level 0 is exact agreement of the normalized values,
-//! then one level per band of its [`Method`] (Jaro–Winkler ≥ 0.92, edit
-//! distance ≤ 1, …), then "different". When either record has no value the
-//! level is [`Level::MISSING`], which scoring treats as no evidence.
-//! Multi-valued attributes agree as well as their best-agreeing pair of values.
+//! then the levels of its [`Method`]: string similarity bands (Jaro–Winkler ≥
+//! 0.92, edit distance ≤ 1, …) or the identifier-aware levels of a kind
+//! ([`Identifier`]: username skeletons, email local parts and domains, masked
+//! cards, …), then "different". When either record has no value the level is
+//! [`Level::MISSING`], which scoring treats as no evidence. Multi-valued
+//! attributes agree as well as their best-agreeing pair of values.
+//!
+//! A comparison can also cross two attributes ([`Comparison::across`]): an
+//! email's local part against a username, in both directions.
 //!
 //! This is the only module that imports strsim.
 
+pub mod card;
+pub mod date;
 mod defaults;
+pub mod email;
+pub mod handle;
+pub mod ip;
+pub mod name;
+pub mod phone;
+pub mod username;
 
-pub use defaults::{default_damping, default_method};
+pub use defaults::{default_damping, default_group, default_method};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::record::{Record, RecordIndex};
+use crate::record::{AttributeKind, Record, RecordIndex};
 
 /// An agreement level: 0 is the best; [`Level::MISSING`] means no evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,11 +45,79 @@ impl Level {
     }
 }
 
+/// The identifier-aware comparators, one per kind that has its own rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Identifier {
+    /// Usernames: skeletons, digit suffixes ([`username`]).
+    Username,
+    /// Emails: canonical addresses, local parts and domains ([`email`]).
+    Email,
+    /// An email's local part against a username, by skeleton ([`handle`]).
+    Handle,
+    /// Payment cards, full or masked ([`card`]).
+    Card,
+    /// Phone numbers ([`phone`]).
+    Phone,
+    /// Person names: token order, nicknames, initials, sound ([`name`]).
+    Name,
+    /// Dates: day/month swaps, typos ([`date`]).
+    Date,
+    /// IP addresses: same network ([`ip`]).
+    Ip,
+}
+
+impl Identifier {
+    /// The comparator of a kind, when it has one.
+    pub fn for_kind(kind: AttributeKind) -> Option<Identifier> {
+        use AttributeKind::*;
+        match kind {
+            Username => Some(Identifier::Username),
+            Email => Some(Identifier::Email),
+            Card => Some(Identifier::Card),
+            Phone => Some(Identifier::Phone),
+            Name => Some(Identifier::Name),
+            Date => Some(Identifier::Date),
+            Ip => Some(Identifier::Ip),
+            Iban | CryptoWallet | Postcode | Address | Text | Id => None,
+        }
+    }
+
+    /// Level labels, best first, the last one "different".
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Identifier::Username => username::LEVELS,
+            Identifier::Email => email::LEVELS,
+            Identifier::Handle => handle::LEVELS,
+            Identifier::Card => card::LEVELS,
+            Identifier::Phone => phone::LEVELS,
+            Identifier::Name => name::LEVELS,
+            Identifier::Date => date::LEVELS,
+            Identifier::Ip => ip::LEVELS,
+        }
+    }
+
+    /// The level of two normalized values.
+    pub fn level(self, a: &str, b: &str) -> usize {
+        match self {
+            Identifier::Username => username::level(a, b),
+            Identifier::Email => email::level(a, b),
+            Identifier::Handle => handle::level(a, b),
+            Identifier::Card => card::level(a, b),
+            Identifier::Phone => phone::level(a, b),
+            Identifier::Name => name::level(a, b),
+            Identifier::Date => date::level(a, b),
+            Identifier::Ip => ip::level(a, b),
+        }
+    }
+}
+
 /// How values are compared beyond exact equality.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Method {
     /// Equal or different: two levels.
     Exact,
+    /// The identifier-aware levels of a kind.
+    Identifier(Identifier),
     /// Jaro–Winkler similarity of at least each threshold (descending).
     JaroWinkler(Vec<f64>),
     /// Jaro similarity of at least each threshold (descending).
@@ -53,6 +134,7 @@ impl Method {
     pub fn level_count(&self) -> usize {
         2 + match self {
             Method::Exact => 0,
+            Method::Identifier(identifier) => identifier.levels().len() - 2,
             Method::JaroWinkler(t) | Method::Jaro(t) => t.len(),
             Method::Levenshtein(d) | Method::DamerauLevenshtein(d) => d.len(),
         }
@@ -60,9 +142,12 @@ impl Method {
 
     /// A short label per level for people: `exact`, `jw>=0.92`, `lev<=1`, `different`.
     pub fn level_labels(&self) -> Vec<String> {
+        if let Method::Identifier(identifier) = self {
+            return identifier.levels().iter().map(|l| l.to_string()).collect();
+        }
         let mut labels = vec!["exact".to_string()];
         match self {
-            Method::Exact => {}
+            Method::Exact | Method::Identifier(_) => {}
             Method::JaroWinkler(t) => labels.extend(t.iter().map(|t| format!("jw>={t}"))),
             Method::Jaro(t) => labels.extend(t.iter().map(|t| format!("jaro>={t}"))),
             Method::Levenshtein(d) => labels.extend(d.iter().map(|d| format!("lev<={d}"))),
@@ -74,11 +159,16 @@ impl Method {
 
     /// The level of two single normalized values.
     pub fn level(&self, a: &str, b: &str) -> Level {
+        // An identifier comparator decides even for equal strings: two equal
+        // masked card numbers are not the same card.
+        if let Method::Identifier(identifier) = self {
+            return Level(identifier.level(a, b) as u8);
+        }
         if a == b {
             return Level(0);
         }
         let band = match self {
-            Method::Exact => None,
+            Method::Exact | Method::Identifier(_) => None,
             Method::JaroWinkler(t) => band_at_least(strsim::jaro_winkler(a, b), t),
             Method::Jaro(t) => band_at_least(strsim::jaro(a, b), t),
             Method::Levenshtein(d) => band_at_most(strsim::levenshtein(a, b), d),
@@ -103,6 +193,13 @@ pub struct Comparison {
     pub name: String,
     /// The attribute compared (index in the job's attributes).
     pub attribute: usize,
+    /// A second attribute: when set, this attribute of each record is compared
+    /// with the other attribute of the other record, in both directions.
+    pub across: Option<usize>,
+    /// Comparisons of one group are correlated evidence (an email local part
+    /// and a username both derived from a name): a pair's weight takes the
+    /// strongest agreement of a group, not their sum.
+    pub group: Option<String>,
     /// How values are compared.
     pub method: Method,
     /// Whether agreeing on a common value counts for less.
@@ -128,6 +225,16 @@ impl Comparison {
         best
     }
 
+    /// The level of two records under this comparison.
+    pub fn compare_records(&self, a: &Record, b: &Record) -> Level {
+        match self.across {
+            None => self.compare(&a.normalized[self.attribute], &b.normalized[self.attribute]),
+            Some(other) => self
+                .compare(&a.normalized[self.attribute], &b.normalized[other])
+                .min(self.compare(&a.normalized[other], &b.normalized[self.attribute])),
+        }
+    }
+
     /// The value both records share, when they agree exactly.
     pub fn shared_value<'a>(&self, a: &'a [String], b: &[String]) -> Option<&'a str> {
         a.iter().find(|x| b.contains(x)).map(String::as_str)
@@ -150,7 +257,7 @@ pub fn comparison_vectors(
     levels.par_chunks_mut(width).zip(pairs.par_iter()).for_each(|(vector, &(a, b))| {
         let (a, b) = (&records[a as usize], &records[b as usize]);
         for (level, comparison) in vector.iter_mut().zip(comparisons) {
-            *level = comparison.compare(&a.normalized[comparison.attribute], &b.normalized[comparison.attribute]);
+            *level = comparison.compare_records(a, b);
         }
     });
     levels
@@ -183,6 +290,8 @@ mod tests {
         let comparison = Comparison {
             name: "email".into(),
             attribute: 0,
+            across: None,
+            group: None,
             method: Method::JaroWinkler(vec![0.9]),
             damp_common_values: true,
         };

@@ -50,6 +50,9 @@ pub struct JobSection {
     /// A truth file (`source,id,entity`) to evaluate the run against at its
     /// end, relative to the job file. Optional.
     pub truth: Option<Spanned<String>>,
+    /// The region (ISO 3166 code, `GB`) that national phone numbers without a
+    /// country code belong to. Default: none; a source may set its own.
+    pub default_region: Option<Spanned<String>>,
 }
 
 /// The built-in readers.
@@ -82,6 +85,8 @@ pub struct SourceOptions {
     pub separator: Option<Spanned<String>>,
     /// CSV only: the field delimiter. Default: `,`.
     pub delimiter: Option<Spanned<char>>,
+    /// The region of this source's national phone numbers. Default: the job's.
+    pub default_region: Option<Spanned<String>>,
 }
 
 /// How one column maps to an attribute.
@@ -177,6 +182,9 @@ pub struct BlockingKeyOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MethodName {
+    /// The identifier-aware comparator of the attribute's kind (the default
+    /// for usernames, emails, cards, phones, names, dates and IPs).
+    Kind,
     /// Equal or different.
     Exact,
     /// Jaro–Winkler similarity bands.
@@ -204,6 +212,10 @@ pub struct CompareOptions {
     /// Whether agreeing on a common value counts for less (term-frequency
     /// damping). Default: the kind's default.
     pub damp_common_values: Option<bool>,
+    /// A correlation group: comparisons of one group add only their strongest
+    /// agreement to a pair's weight. Default: `handle` for usernames, emails
+    /// and the email–username comparison; none for the others.
+    pub group: Option<String>,
 }
 
 /// `[model]`
@@ -215,7 +227,7 @@ pub struct ModelOptions {
     pub prior: Option<Spanned<f64>>,
     /// EM iterations at most. Default: 100.
     pub max_iterations: Option<u32>,
-    /// Random record pairs drawn to estimate u-probabilities. Default: 1,000,000.
+    /// Random record pairs drawn to estimate u-probabilities. Default: 300,000.
     pub u_sample_pairs: Option<u64>,
     /// Seed of the random pair sample. Default: 0.
     pub seed: Option<u64>,

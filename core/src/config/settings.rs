@@ -10,7 +10,8 @@ use toml::Spanned;
 use super::diagnostic::{ConfigError, closest};
 use super::options::{Format, JobOptions, MethodName, SourceOptions};
 use crate::blocking::{self, BlockingKey};
-use crate::compare::{self, Comparison, Method};
+use crate::compare::{self, Comparison, Identifier, Method};
+use crate::normalize;
 use crate::record::AttributeKind;
 
 /// A resolution job, ready to run.
@@ -59,6 +60,8 @@ pub struct Source {
     pub separator: Option<String>,
     /// CSV: the field delimiter.
     pub delimiter: u8,
+    /// What normalizing this source's values needs (its phone region).
+    pub normalize: normalize::Context,
 }
 
 /// A column of a source and the attribute it feeds.
@@ -152,7 +155,12 @@ impl Resolver<'_> {
             return Err(ConfigError::whole_file(self.file, "the job has no [[source]]"));
         }
         let attributes = attributes(&options.sources);
-        let sources = options.sources.iter().map(|s| self.source(s, &attributes)).collect::<Result<Vec<_>, _>>()?;
+        let job_region = self.region(&options.job.default_region)?;
+        let sources = options
+            .sources
+            .iter()
+            .map(|s| self.source(s, &attributes, job_region.as_deref()))
+            .collect::<Result<Vec<_>, _>>()?;
         self.check_unique_source_names(&options.sources)?;
 
         let comparisons = self.comparisons(&options, &attributes)?;
@@ -209,7 +217,26 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    fn source(&self, options: &SourceOptions, attributes: &[Attribute]) -> Result<Source, ConfigError> {
+    /// A region code, checked: two ASCII letters, upper-cased.
+    fn region(&self, region: &Option<Spanned<String>>) -> Result<Option<String>, ConfigError> {
+        match region {
+            Some(r) if r.get_ref().len() == 2 && r.get_ref().chars().all(|c| c.is_ascii_alphabetic()) => {
+                Ok(Some(r.get_ref().to_ascii_uppercase()))
+            }
+            Some(r) => Err(self.error(
+                r,
+                format!("`{}` is not a region: give a two-letter ISO 3166 code such as \"GB\"", r.get_ref()),
+            )),
+            None => Ok(None),
+        }
+    }
+
+    fn source(
+        &self,
+        options: &SourceOptions,
+        attributes: &[Attribute],
+        job_region: Option<&str>,
+    ) -> Result<Source, ConfigError> {
         let path = self.relative(options.path.get_ref());
         if !path.is_file() {
             return Err(self.error(&options.path, format!("source file {} does not exist", path.display())));
@@ -271,6 +298,9 @@ impl Resolver<'_> {
             columns,
             separator,
             delimiter,
+            normalize: normalize::Context {
+                default_region: self.region(&options.default_region)?.or(job_region.map(str::to_string)),
+            },
         })
     }
 
@@ -288,14 +318,17 @@ impl Resolver<'_> {
     }
 
     fn comparisons(&self, options: &JobOptions, attributes: &[Attribute]) -> Result<Vec<Comparison>, ConfigError> {
+        let has_handles = attributes.iter().any(|a| matches!(a.kind, AttributeKind::Username | AttributeKind::Email));
         let mut comparisons: Vec<Comparison> = attributes
             .iter()
             .enumerate()
             .map(|(index, attribute)| Comparison {
                 name: attribute.name.clone(),
                 attribute: index,
+                across: None,
                 method: compare::default_method(attribute.kind),
                 damp_common_values: compare::default_damping(attribute.kind),
+                group: compare::default_group(attribute.kind, has_handles).map(str::to_string),
             })
             .collect();
         for (i, compare) in options.compare.iter().enumerate() {
@@ -307,7 +340,9 @@ impl Resolver<'_> {
                 ));
             }
             let comparison = &mut comparisons[attribute];
+            let kind = attributes[attribute].kind;
             let method = compare.method.unwrap_or(match comparison.method {
+                Method::Identifier(_) => MethodName::Kind,
                 Method::Exact => MethodName::Exact,
                 Method::JaroWinkler(_) => MethodName::JaroWinkler,
                 Method::Jaro(_) => MethodName::Jaro,
@@ -316,6 +351,21 @@ impl Resolver<'_> {
             });
             comparison.method = match (&compare.levels, method) {
                 (None, _) if compare.method.is_none() => comparison.method.clone(),
+                (Some(levels), MethodName::Kind) => {
+                    return Err(self.error(
+                        levels,
+                        "the kind's comparator has fixed levels; choose a string method to set levels",
+                    ));
+                }
+                (None, MethodName::Kind) => match Identifier::for_kind(kind) {
+                    Some(identifier) => Method::Identifier(identifier),
+                    None => {
+                        return Err(self.error(
+                            &compare.attribute,
+                            format!("kind `{kind}` has no comparator of its own; choose a string method"),
+                        ));
+                    }
+                },
                 (Some(levels), MethodName::Exact) if !levels.get_ref().is_empty() => {
                     return Err(self.error(levels, "the exact method has no levels"));
                 }
@@ -342,6 +392,29 @@ impl Resolver<'_> {
             if let Some(damp) = compare.damp_common_values {
                 comparison.damp_common_values = damp;
             }
+            if let Some(group) = &compare.group {
+                comparison.group = Some(group.clone());
+            }
+        }
+        // Cross-kind evidence: every email attribute against every username attribute.
+        for (email, a) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Email) {
+            for (username, b) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Username) {
+                comparisons.push(Comparison {
+                    name: format!("{}_{}", a.name, b.name),
+                    attribute: email,
+                    across: Some(username),
+                    method: Method::Identifier(Identifier::Handle),
+                    damp_common_values: false,
+                    group: compare::default_group(AttributeKind::Username, true).map(str::to_string),
+                });
+            }
+        }
+        let groups: std::collections::BTreeSet<&str> = comparisons.iter().filter_map(|c| c.group.as_deref()).collect();
+        if groups.len() > crate::score::MAX_GROUPS {
+            return Err(ConfigError::whole_file(
+                self.file,
+                format!("at most {} correlation groups are allowed", crate::score::MAX_GROUPS),
+            ));
         }
         Ok(comparisons)
     }
@@ -377,7 +450,13 @@ impl Resolver<'_> {
         if options.blocking.keys.is_empty() {
             for (index, attribute) in attributes.iter().enumerate() {
                 for &method in blocking::default_methods(attribute.kind) {
-                    keys.push(BlockingKey::new(&attribute.name, index, method, method.default_length()));
+                    keys.push(BlockingKey::new(
+                        &attribute.name,
+                        index,
+                        attribute.kind,
+                        method,
+                        method.default_length(),
+                    ));
                 }
             }
         }
@@ -391,7 +470,8 @@ impl Resolver<'_> {
                 Some(length) => *length.get_ref() as usize,
                 None => method.default_length(),
             };
-            let key = BlockingKey::new(&attributes[attribute].name, attribute, method, length);
+            let key =
+                BlockingKey::new(&attributes[attribute].name, attribute, attributes[attribute].kind, method, length);
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -440,7 +520,7 @@ impl Resolver<'_> {
         Ok(ModelSettings {
             prior: model.prior.as_ref().map(|p| *p.get_ref()),
             max_iterations: model.max_iterations.unwrap_or(100),
-            u_sample_pairs: model.u_sample_pairs.unwrap_or(1_000_000),
+            u_sample_pairs: model.u_sample_pairs.unwrap_or(300_000),
             seed: model.seed.unwrap_or(0),
             fixed,
         })
@@ -495,7 +575,10 @@ given = { kind = "name", attribute = "given_name" }
         let names: Vec<&str> = job.attributes.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["email", "given_name", "username"]);
         let keys: Vec<&str> = job.blocking.keys.iter().map(|k| k.name.as_str()).collect();
-        assert_eq!(keys, ["email", "given_name.token", "username"]);
+        assert_eq!(keys, ["email", "given_name", "username"]);
+        let names: Vec<&str> = job.comparisons.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["email", "given_name", "username", "email_username"]);
+        assert_eq!(job.comparisons[3].across, Some(2));
         assert_eq!(job.comparisons[0].method, compare::default_method(AttributeKind::Email));
         assert_eq!(job.threshold, DEFAULT_THRESHOLD);
         assert_eq!(job.sources[0].format, Format::Csv);
@@ -525,7 +608,7 @@ m = [0.9, 0.05, 0.03, 0.02]
         ))
         .unwrap();
         assert_eq!(job.blocking.max_block_size, 50);
-        assert_eq!(job.blocking.keys, [BlockingKey::new("given_name", 1, KeyMethod::Prefix, 3)]);
+        assert_eq!(job.blocking.keys, [BlockingKey::new("given_name", 1, AttributeKind::Name, KeyMethod::Prefix, 3)]);
         assert_eq!(job.comparisons[0].method, Method::Levenshtein(vec![1, 3]));
         assert!(!job.comparisons[0].damp_common_values);
         assert_eq!(job.model.fixed[&0].m.as_deref(), Some(&[0.9, 0.05, 0.03, 0.02][..]));
@@ -534,7 +617,7 @@ m = [0.9, 0.05, 0.03, 0.02]
     #[test]
     fn fixed_probabilities_need_one_per_level() {
         let error = load(&format!("{BASE}\n[[model.fixed]]\ncompare = \"email\"\nu = [0.5, 0.5]\n")).unwrap_err();
-        assert!(error.message.contains("`email` has 4 levels"), "{error}");
+        assert!(error.message.contains("`email` has 8 levels"), "{error}");
     }
 
     #[test]

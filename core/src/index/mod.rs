@@ -107,7 +107,6 @@ impl Store {
         let mut writer: IndexWriter =
             self.index.writer_with_num_threads(threads, threads * 64_000_000).map_err(index_error(&self.path))?;
         let f = self.fields;
-        let mut term = String::new();
         for (number, record) in records.iter().enumerate() {
             let mut raw = Map::new();
             for (attribute, values) in attributes.iter().zip(&record.values) {
@@ -124,13 +123,7 @@ impl Store {
             );
             for key in keys {
                 for value in &record.normalized[key.attribute] {
-                    key.values(value, |v| {
-                        term.clear();
-                        term.push_str(&key.name);
-                        term.push('=');
-                        term.push_str(v);
-                        document.add_text(f.key, &term);
-                    });
+                    key.terms(value, &mut |term| document.add_text(f.key, term));
                 }
             }
             writer.add_document(document).map_err(index_error(&self.path))?;

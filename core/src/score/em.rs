@@ -63,6 +63,8 @@ pub struct Parameters {
     pub m_fixed: Vec<bool>,
     /// Which comparisons' u is fixed.
     pub u_fixed: Vec<bool>,
+    /// Per comparison: its correlation group (see [`super::combine`]).
+    pub groups: Vec<Option<usize>>,
     /// The prior.
     pub prior: f64,
     /// Whether the prior is fixed.
@@ -94,13 +96,11 @@ fn posteriors(patterns: &[(Vec<Level>, u64)], p: &Parameters) -> Vec<f64> {
     patterns
         .iter()
         .map(|(vector, _)| {
-            let mut log_odds = log_prior;
-            for (k, level) in vector.iter().enumerate() {
-                if !level.is_missing() {
-                    let l = level.0 as usize;
-                    log_odds += (p.m[k][l] / p.u[k][l]).ln();
-                }
-            }
+            let weights = vector.iter().enumerate().filter(|(_, level)| !level.is_missing()).map(|(k, level)| {
+                let l = level.0 as usize;
+                (k, (p.m[k][l] / p.u[k][l]).ln())
+            });
+            let log_odds = log_prior + super::combine(&p.groups, weights);
             1.0 / (1.0 + (-log_odds).exp())
         })
         .collect()
@@ -224,6 +224,7 @@ mod tests {
             u: vec![vec![0.01, 0.99], vec![0.01, 0.99]],
             m_fixed: vec![false, false],
             u_fixed: vec![true, true],
+            groups: vec![None, None],
             prior: 0.001,
             prior_fixed: false,
         };

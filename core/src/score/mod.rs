@@ -11,7 +11,10 @@
 //! - `m` and the prior come from EM over the candidate pairs ([`em`]); the
 //!   prior is the probability that two *random* records match, so a threshold
 //!   means the same at every data size;
-//! - agreeing on a common value counts for less ([`damping`]).
+//! - agreeing on a common value counts for less ([`damping`]);
+//! - correlated comparisons (a [`Comparison::group`], such as a username and
+//!   an email local part both derived from one name) add only their strongest
+//!   agreement, not the sum of them ([`combine`]); disagreements all count.
 
 pub mod damping;
 pub mod em;
@@ -33,6 +36,8 @@ pub struct Model {
     pub prior_estimated: bool,
     /// Per comparison: its levels with m, u and weight.
     pub comparisons: Vec<ComparisonModel>,
+    /// Per comparison: the index of its correlation group, if any.
+    pub groups: Vec<Option<usize>>,
     /// How training went.
     pub training: Training,
 }
@@ -141,12 +146,12 @@ impl Model {
         b: &Record,
         vector: &[Level],
     ) -> Score {
-        let mut weight = self.prior_weight();
-        for (k, &level) in vector.iter().enumerate() {
-            if !level.is_missing() {
-                weight += self.level_weight(comparisons, damping, k, level, a, b);
-            }
-        }
+        let weights = vector
+            .iter()
+            .enumerate()
+            .filter(|(_, level)| !level.is_missing())
+            .map(|(k, &level)| (k, self.level_weight(comparisons, damping, k, level, a, b)));
+        let weight = self.prior_weight() + combine(&self.groups, weights);
         Score { weight, probability: probability(weight) }
     }
 
@@ -171,6 +176,24 @@ impl Model {
     }
 }
 
+/// Correlation groups a job may have at most.
+pub const MAX_GROUPS: usize = 16;
+
+/// The sum of per-comparison weights `(comparison, weight)`, where each
+/// correlation group (`groups[comparison]`) adds only its strongest positive
+/// weight; negative weights always add up.
+pub fn combine(groups: &[Option<usize>], weights: impl Iterator<Item = (usize, f64)>) -> f64 {
+    let mut strongest = [0.0f64; MAX_GROUPS];
+    let mut total = 0.0;
+    for (k, weight) in weights {
+        match groups[k] {
+            Some(group) if weight > 0.0 => strongest[group] = strongest[group].max(weight),
+            _ => total += weight,
+        }
+    }
+    total + strongest.iter().sum::<f64>()
+}
+
 /// The probability of a match weight in bits.
 pub fn probability(weight: f64) -> f64 {
     let odds = weight.exp2();
@@ -179,7 +202,15 @@ pub fn probability(weight: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::probability;
+    use super::{combine, probability};
+
+    #[test]
+    fn a_group_adds_its_strongest_agreement_and_every_disagreement() {
+        let groups = [Some(0), Some(0), None, Some(0)];
+        let weights = [(0, 10.0), (1, 6.0), (2, 3.0), (3, -2.0)];
+        assert_eq!(combine(&groups, weights.into_iter()), 10.0 + 3.0 - 2.0);
+        assert_eq!(combine(&[None, None], [(0, 10.0), (1, 6.0)].into_iter()), 16.0);
+    }
 
     #[test]
     fn probability_follows_the_weight() {

@@ -1,0 +1,263 @@
+//! Normalization of the `phone` kind to E.164 (`+442079460018`).
+//!
+//! After the [baseline], the number is parsed with
+//! [`phonenumber`] (a port of Google's libphonenumber and its metadata):
+//! - a number written internationally (`+44 20 7946 0018`, `0044 …`, and
+//!   `001 512 460 9373` as dialled from most countries) parses without a
+//!   region; `00` is read as the international prefix whatever the region, as
+//!   most of the world dials it;
+//! - a national number (`020 7946 0018`) needs the job's default region, an
+//!   ISO 3166 code (`GB`), whose trunk and international prefixes (`011` from
+//!   the US) then apply too.
+//!
+//! A number that parses and is valid for its country takes its E.164 form (an
+//! extension is dropped). Anything else keeps only its digits, with a leading
+//! `+` when it had one, so two unparsed writings of one national number
+//! (`020-7946-0018`, `(020) 7946 0018`) still agree; text without a digit stays
+//! the baseline text. [`flag`] tells the two apart.
+//!
+//! Cost: a value takes some 40 µs (two parses of ~20 µs, the second to
+//! check that the E.164 form reads back to itself). `phonenumber` keeps its
+//! compiled patterns in one process-wide cache behind a mutex, so parses
+//! barely run in parallel: normalize each distinct raw value once. This module
+//! enlarges that cache (100 patterns by default, which numbers from a few
+//! countries overflow, each miss recompiling a pattern) to hold every
+//! country's.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use phonenumber::country;
+
+use super::baseline;
+
+/// The E.164 form of a phone number, else its digits (with a leading `+` when
+/// it had one), else the baseline text; `None` for a blank value.
+///
+/// `default_region` is an ISO 3166 alpha-2 code (`"GB"`, any case) for numbers
+/// written without a country code; an unknown code counts as none (check it
+/// with [`is_known_region`] when reading the job file).
+///
+/// ```
+/// use sleuth_core::normalize::phone::normalize;
+/// assert_eq!(normalize("+44 20 7946 0018", None).as_deref(), Some("+442079460018"));
+/// assert_eq!(normalize("020 7946 0018", Some("GB")).as_deref(), Some("+442079460018"));
+/// assert_eq!(normalize("001 512 460 9373", None).as_deref(), Some("+15124609373"));
+/// assert_eq!(normalize("(020) 7946-0018", None).as_deref(), Some("02079460018"));
+/// ```
+pub fn normalize(raw: &str, default_region: Option<&str>) -> Option<String> {
+    let text = baseline::normalize(raw)?;
+    let digits = digits_of(&text);
+    if digits.trim_start_matches('+').is_empty() {
+        return Some(text);
+    }
+    let region = default_region.and_then(region);
+    // Whatever canonical form comes out must come out again from itself, so the
+    // digits-only form is tried as input too (for idempotence).
+    for candidate in [&text, &digits] {
+        // A number with its country code is read without the region (this is
+        // libphonenumber's rule, but the port lets a region change a few).
+        let region = if candidate.starts_with('+') { None } else { region };
+        if let Some(e164) = parse_valid(candidate, region) {
+            return Some(e164);
+        }
+        if let Some(rest) = candidate.strip_prefix("00")
+            && let Some(e164) = parse_valid(&format!("+{rest}"), None)
+        {
+            return Some(e164);
+        }
+    }
+    Some(digits)
+}
+
+/// Why a canonical phone value is doubtful, if it is: `"not a valid phone
+/// number"` when it is not the E.164 form of a valid number.
+///
+/// This parses the value again: call it once per distinct value.
+///
+/// ```
+/// use sleuth_core::normalize::phone::flag;
+/// assert_eq!(flag("+442079460018"), None);
+/// assert_eq!(flag("02079460018"), Some("not a valid phone number"));
+/// ```
+pub fn flag(canonical: &str) -> Option<&'static str> {
+    let valid = canonical.starts_with('+') && parse_valid(canonical, None).as_deref() == Some(canonical);
+    (!valid).then_some("not a valid phone number")
+}
+
+/// Whether `code` is an ISO 3166 region that phone numbers can be parsed for.
+///
+/// ```
+/// use sleuth_core::normalize::phone::is_known_region;
+/// assert!(is_known_region("GB") && is_known_region("us"));
+/// assert!(!is_known_region("UK"));
+/// ```
+pub fn is_known_region(code: &str) -> bool {
+    region(code).is_some()
+}
+
+/// Blocking keys of a canonical phone value: family `number`, the canonical
+/// value; family `last7`, its last seven digits (when it has seven), which
+/// meets a national writing of an international number when the job has no
+/// default region.
+pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
+    if canonical.is_empty() {
+        return;
+    }
+    emit("number", canonical);
+    let digits: String = canonical.chars().filter(char::is_ascii_digit).collect();
+    if let Some(last7) = digits.len().checked_sub(7).map(|start| &digits[start..]) {
+        emit("last7", last7);
+    }
+}
+
+/// The region of an ISO 3166 code, when the metadata knows it.
+fn region(code: &str) -> Option<country::Id> {
+    let id: country::Id = code.trim().to_ascii_uppercase().parse().ok()?;
+    phonenumber::metadata::DATABASE.by_id(id.as_ref()).is_some().then_some(id)
+}
+
+/// The ASCII digits of `text` (baseline-normalized, so full-width digits are
+/// already ASCII), with a `+` in front when `text` starts with one.
+fn digits_of(text: &str) -> String {
+    let plus = text.starts_with('+').then_some('+');
+    plus.into_iter().chain(text.chars().filter(char::is_ascii_digit)).collect()
+}
+
+/// Compiled patterns `phonenumber` keeps: enough for every country.
+const REGEX_CACHE_CAPACITY: usize = 4096;
+
+/// The E.164 form of `text` when it parses as a valid number whose E.164 form
+/// parses back to itself. (`phonenumber` reads a few numbers as others: with
+/// region US, `+8811200000000` as `+881200000000`. A canonical form must be
+/// stable, so a number that does not read back stays unparsed.)
+fn parse_valid(text: &str, region: Option<country::Id>) -> Option<String> {
+    let e164 = parse_e164(text, region)?;
+    (e164 == text || parse_e164(&e164, None).as_deref() == Some(e164.as_str())).then_some(e164)
+}
+
+/// The E.164 form of `text` when it parses as a valid number.
+///
+/// `phonenumber` has had panics on crafted input (GHSA-whhr-7f2w-qqj2,
+/// GHSA-mjw4-jj88-v687); a value in someone's data must not stop a job, so a
+/// panic there counts as "does not parse".
+fn parse_e164(text: &str, region: Option<country::Id>) -> Option<String> {
+    static CACHE_SIZED: Once = Once::new();
+    CACHE_SIZED.call_once(|| {
+        // Every pattern the parser matches goes through one LRU cache of
+        // compiled regexes, 100 by default: a few countries' numbers overflow
+        // it, and each miss recompiles (a parse then takes milliseconds, not
+        // microseconds). Room for all of them costs memory only for the
+        // countries a job meets (about 100 KB a pattern, ~40 a country).
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            cache.set_capacity(REGEX_CACHE_CAPACITY);
+        }
+    });
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        let number = phonenumber::parse(region, text).ok()?;
+        number.is_valid().then(|| number.format().mode(phonenumber::Mode::E164).to_string())
+    }))
+    .ok()
+    .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_take_their_e164_form() {
+        let cases = [
+            ("+44 20 7946 0018", None, "+442079460018"),
+            ("+44 (0)20 7946 0018", None, "+442079460018"),
+            ("020 7946 0018", Some("GB"), "+442079460018"),
+            ("020 7946 0018", Some("gb"), "+442079460018"),
+            ("0044 20 7946 0018", None, "+442079460018"),
+            ("0044 20 7946 0018", Some("US"), "+442079460018"),
+            ("011 44 20 7946 0018", Some("US"), "+442079460018"),
+            ("07911 123456", Some("GB"), "+447911123456"),
+            // Ofcom's range for drama (07700 900xxx) is no one's number.
+            ("07700 900123", Some("GB"), "07700900123"),
+            ("+1-512-460-9373", None, "+15124609373"),
+            ("001 512 460 9373", None, "+15124609373"),
+            ("(512) 460-9373", Some("US"), "+15124609373"),
+            ("512.460.9373 ext. 42", Some("US"), "+15124609373"),
+            ("+49 30 901820", None, "+4930901820"),
+            ("030 901820", Some("DE"), "+4930901820"),
+            ("+33 1 42 68 53 00", None, "+33142685300"),
+            ("＋４４ ２０ ７９４６ ００１８", None, "+442079460018"),
+            // National numbers without a region, and invalid numbers: digits.
+            ("020 7946 0018", None, "02079460018"),
+            ("(020) 7946-0018", None, "02079460018"),
+            ("020 7946 0018", Some("XX"), "02079460018"),
+            ("+44 20 7946 001", None, "+44207946001"),
+            ("12345", Some("GB"), "12345"),
+            ("+", None, "+"),
+            ("unknown", None, "unknown"),
+        ];
+        for (raw, region, expected) in cases {
+            assert_eq!(normalize(raw, region).as_deref(), Some(expected), "{raw} in {region:?}");
+        }
+        assert_eq!(normalize("  ", Some("GB")), None);
+    }
+
+    #[test]
+    fn the_flag_marks_what_did_not_parse() {
+        assert_eq!(flag("+442079460018"), None);
+        assert_eq!(flag("+15124609373"), None);
+        for canonical in ["02079460018", "+44207946001", "12345", "unknown", "", "+"] {
+            assert_eq!(flag(canonical), Some("not a valid phone number"), "{canonical}");
+        }
+    }
+
+    #[test]
+    fn blocking_keys_are_the_number_and_its_last_seven_digits() {
+        let keys = |canonical: &str| {
+            let mut keys = Vec::new();
+            blocking_keys(canonical, &mut |family, key| keys.push(format!("{family}:{key}")));
+            keys
+        };
+        assert_eq!(keys("+442079460018"), ["number:+442079460018", "last7:9460018"]);
+        assert_eq!(keys("02079460018"), ["number:02079460018", "last7:9460018"]);
+        assert_eq!(keys("12345"), ["number:12345"]);
+        assert!(keys("").is_empty());
+    }
+
+    #[test]
+    fn regions_are_iso_codes_with_metadata() {
+        assert!(is_known_region("GB"));
+        assert!(is_known_region(" de "));
+        for code in ["UK", "", "EU", "GBR", "é"] {
+            assert!(!is_known_region(code), "{code}");
+        }
+    }
+
+    const REGIONS: [Option<&str>; 5] = [None, Some("GB"), Some("US"), Some("DE"), Some("IN")];
+
+    proptest! {
+        #[test]
+        fn normalizing_twice_equals_once(raw in any::<String>(), region in 0..REGIONS.len()) {
+            let region = REGIONS[region];
+            let once = normalize(&raw, region);
+            prop_assert_eq!(once.as_deref().and_then(|c| normalize(c, region)), once.clone());
+            if let Some(canonical) = once {
+                let _ = flag(&canonical);
+            }
+        }
+
+        #[test]
+        fn number_like_text_normalizes_to_a_fixed_point(
+            raw in "(\\+|00|011)?[ (]?[0-9]{1,4}[) .-]?[0-9]{2,5}[ .-]?[0-9]{2,6}( ?x[0-9]{1,4})?",
+            region in 0..REGIONS.len(),
+        ) {
+            let region = REGIONS[region];
+            let once = normalize(&raw, region);
+            prop_assert_eq!(once.as_deref().and_then(|c| normalize(c, region)), once.clone());
+            let once = once.unwrap();
+            if flag(&once).is_none() {
+                prop_assert_eq!(normalize(&once, None), Some(once));
+            }
+        }
+    }
+}

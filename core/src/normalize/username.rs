@@ -1,0 +1,402 @@
+//! Normalization of the `username` kind: a canonical display form, and a
+//! *skeleton* under which the usual disguises of one handle meet.
+//!
+//! The canonical form ([`normalize`]) is the [baseline]
+//! (NFKC, full case folding, whitespace collapsed) without a leading `@`
+//! mention sigil: `@Sarah` and `sarah` are the same handle on every platform
+//! that shows one. Exact agreement is agreement of canonical forms.
+//!
+//! The [`skeleton`] folds what people and fonts do to one handle, in this order:
+//! 1. **Confusables**: every non-ASCII character goes through the UTS #39
+//!    skeleton (`unicode_security::skeleton`), is case-folded again and loses
+//!    its Latin/Greek/Cyrillic diacritics, so Cyrillic `ѕаrаh` and `sárah` meet
+//!    `sarah`. ASCII is left to the leet table below: UTS #39's only
+//!    ASCII-internal mappings are `0`→`O`, `1`/`I`/`|`→`l` (the leet table covers
+//!    them) and `m`→`rn`, which would rewrite every `m` for a trick seen in
+//!    phishing domains rather than in handles.
+//! 2. **Separators**: `_ . -`, whitespace and every other character that is
+//!    neither a letter, a digit nor a leet symbol (`~`, `*`, `♥`, brackets…)
+//!    separate words and are dropped at the end.
+//! 3. **Decoration**: separators at either end go (`_sarah_`), and so does an
+//!    `x` wrapper: `xX_…_Xx` or `x_…_x` (x runs cut off by separators on both
+//!    sides), a one-sided `xx_…`/`…_xx` (at least two x), or `xx…xx` without
+//!    separators (the shorter of the two runs is cut from both ends, if at
+//!    least three characters remain: `xXxenaXx` → `xena`).
+//! 4. **Digit suffix**: ASCII digits after the last letter are the suffix and
+//!    stay digits (`darkangel99`); leet symbols there are dropped (`sarah$`).
+//!    [`split_digits`] gives stem and suffix back.
+//! 5. **Elongation**: in the stem, a run of three or more of one letter is one
+//!    letter (`sarahhhh`, `saaarah` → `sarah`); doubled letters stay (`anna`).
+//!    The run is taken before leet folding, so `lil`/`ill` make no false runs.
+//! 6. **Leet**, in the stem only, so inside or before letters: `4 @`→`a`,
+//!    `3`→`e`, `0`→`o`, `5 $`→`s`, `7`→`t`, and `1 | !` and the letter `l` all
+//!    → `i`: `1` stands for both `i` and `l`, and case folding already turned a
+//!    capital `I` posing as `l` (`DanieI`) into `i`, so `i` and `l` must meet.
+//!    The skeleton is therefore no display form: `darkangel99` → `darkangei99`.
+//!
+//! A value with nothing left (`♥♥♥`, `___`) keeps its canonical form without
+//! whitespace as its skeleton, so such values still only meet their equals.
+//!
+//! These rules are hand-written: no crate knows handle decoration or
+//! leetspeak; the Unicode part is the standard table from `unicode-security`.
+
+use caseless::Caseless;
+use unicode_normalization::UnicodeNormalization;
+
+use super::baseline;
+
+/// The canonical display form: the baseline normalization without a leading
+/// `@` sigil; `None` for a blank value. A value that is only `@` keeps it.
+///
+/// ```
+/// use sleuth_core::normalize::username::normalize;
+/// assert_eq!(normalize(" @ＤａｒｋＡｎｇｅｌ99 ").as_deref(), Some("darkangel99"));
+/// assert_eq!(normalize("  "), None);
+/// ```
+pub fn normalize(raw: &str) -> Option<String> {
+    let text = baseline::normalize(raw)?;
+    let rest = text.trim_start_matches(|c: char| c == '@' || c.is_whitespace());
+    if rest.len() == text.len() || rest.is_empty() {
+        return Some(text);
+    }
+    // What follows the sigil is already normalized; once more keeps the result a fixed point.
+    Some(baseline::normalize(rest).unwrap_or(text))
+}
+
+/// Marks a word boundary inside [`skeleton`] while decoration is stripped.
+const SEP: char = '_';
+
+/// The skeleton of a canonical username (see the module docs for the rules).
+///
+/// ```
+/// use sleuth_core::normalize::username::skeleton;
+/// assert_eq!(skeleton("xx_s4r4h_and3rs0n_xx"), skeleton("sarah.anderson"));
+/// assert_eq!(skeleton("dark.angel99"), "darkangei99");
+/// ```
+pub fn skeleton(canonical: &str) -> String {
+    let words = fold_confusables(canonical);
+    let chars: Vec<char> = strip_decoration(&words).iter().copied().filter(|&c| c != SEP).collect();
+    let stem_end = chars.iter().rposition(|&c| is_letter(c)).map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(chars.len());
+    fold_stem(&chars[..stem_end], &mut out);
+    out.extend(chars[stem_end..].iter().filter(|c| c.is_ascii_digit()));
+    if out.is_empty() {
+        return canonical.chars().filter(|c| !c.is_whitespace()).collect();
+    }
+    out
+}
+
+/// A skeleton's stem and its trailing ASCII digits: `("darkangei", "99")`.
+/// The stem is empty when the skeleton is all digits.
+///
+/// ```
+/// use sleuth_core::normalize::username::split_digits;
+/// assert_eq!(split_digits("darkangei99"), ("darkangei", "99"));
+/// assert_eq!(split_digits("shadow"), ("shadow", ""));
+/// ```
+pub fn split_digits(skeleton: &str) -> (&str, &str) {
+    let stem_len = skeleton.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    skeleton.split_at(stem_len)
+}
+
+/// At most this many n-grams per value, spread over the stem.
+const MAX_NGRAMS: usize = 12;
+/// The n of the stem's n-grams.
+const NGRAM: usize = 4;
+
+/// Emits the blocking keys of a canonical username as (family, value):
+/// `skeleton` → the whole skeleton; `stem` → the skeleton without trailing
+/// digits, when it has at least 4 characters; `ngram` → distinct 4-grams of
+/// that stem, at most 12, evenly spread when there are more.
+pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
+    let skeleton = skeleton(canonical);
+    if skeleton.is_empty() {
+        return;
+    }
+    emit("skeleton", &skeleton);
+    let (stem, _) = split_digits(&skeleton);
+    let bounds: Vec<usize> = stem.char_indices().map(|(i, _)| i).chain([stem.len()]).collect();
+    let chars = bounds.len() - 1;
+    if chars < NGRAM {
+        return;
+    }
+    emit("stem", stem);
+    let count = chars + 1 - NGRAM;
+    let mut emitted: Vec<&str> = Vec::with_capacity(MAX_NGRAMS);
+    for i in 0..count.min(MAX_NGRAMS) {
+        let start = if count <= MAX_NGRAMS { i } else { i * (count - 1) / (MAX_NGRAMS - 1) };
+        let gram = &stem[bounds[start]..bounds[start + NGRAM]];
+        if !emitted.contains(&gram) {
+            emitted.push(gram);
+            emit("ngram", gram);
+        }
+    }
+}
+
+/// A letter for the digit-suffix rule: alphanumeric but not an ASCII digit.
+fn is_letter(c: char) -> bool {
+    c.is_alphanumeric() && !c.is_ascii_digit()
+}
+
+/// Symbols that leetspeak uses for letters; they are no separators.
+fn is_leet_symbol(c: char) -> bool {
+    matches!(c, '@' | '$' | '|' | '!')
+}
+
+/// Combining diacritics of Latin, Greek and Cyrillic (the blocks they live
+/// in); marks that scripts need for their vowels are kept.
+fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36F}' | '\u{483}'..='\u{489}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Step 1 and 2: confusables folded, separators collapsed to one [`SEP`] and
+/// trimmed at both ends.
+fn fold_confusables(canonical: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::with_capacity(canonical.len());
+    let mut push = |c: char| {
+        if c.is_alphanumeric() || is_leet_symbol(c) {
+            out.push(c);
+        } else if out.last().is_some_and(|&last| last != SEP) {
+            out.push(SEP);
+        }
+    };
+    for c in canonical.chars() {
+        if c.is_ascii() {
+            push(c);
+            continue;
+        }
+        for d in std::iter::once(c).nfd() {
+            if d.is_ascii() {
+                push(d);
+                continue;
+            }
+            let mut buf = [0; 4];
+            for p in unicode_security::skeleton(d.encode_utf8(&mut buf)).default_case_fold() {
+                if !is_diacritic(p) {
+                    push(p);
+                }
+            }
+        }
+    }
+    if out.last() == Some(&SEP) {
+        out.pop();
+    }
+    out
+}
+
+/// Step 3: the `x` wrappers, on words separated by [`SEP`] and trimmed.
+fn strip_decoration(s: &[char]) -> &[char] {
+    let lead = s.iter().take_while(|&&c| c == 'x').count();
+    if lead == s.len() {
+        return s;
+    }
+    let trail = s.iter().rev().take_while(|&&c| c == 'x').count();
+    let lead_sep = lead > 0 && s[lead] == SEP;
+    let trail_sep = trail > 0 && s[s.len() - trail - 1] == SEP;
+    let (mut from, mut to) = (0, s.len());
+    if lead_sep && (lead >= 2 || trail_sep) {
+        from = lead + 1;
+    }
+    if trail_sep && (trail >= 2 || lead_sep) {
+        to = s.len() - trail - 1;
+    }
+    if !lead_sep && !trail_sep && lead >= 2 && trail >= 2 {
+        let cut = lead.min(trail);
+        if s.len() >= 2 * cut + 3 {
+            (from, to) = (cut, s.len() - cut);
+        }
+    }
+    if from >= to {
+        return s;
+    }
+    let inner = &s[from..to];
+    let start = inner.iter().position(|&c| c != SEP).unwrap_or(inner.len());
+    let end = inner.iter().rposition(|&c| c != SEP).map_or(start, |i| i + 1);
+    if start >= end {
+        return s;
+    }
+    &inner[start..end]
+}
+
+/// Steps 5 and 6 on the stem: elongations collapsed, then leet folded.
+fn fold_stem(stem: &[char], out: &mut String) {
+    let mut i = 0;
+    while i < stem.len() {
+        let c = stem[i];
+        let run = stem[i..].iter().take_while(|&&d| d == c).count();
+        let keep = if run >= 3 && is_letter(c) { 1 } else { run };
+        out.extend(std::iter::repeat_n(leet(c), keep));
+        i += run;
+    }
+}
+
+/// The letter a leet character stands for (`l` included, see the module docs).
+fn leet(c: char) -> char {
+    match c {
+        '4' | '@' => 'a',
+        '3' => 'e',
+        '1' | 'l' | '|' | '!' => 'i',
+        '0' => 'o',
+        '5' | '$' => 's',
+        '7' => 't',
+        c => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn skel(raw: &str) -> String {
+        skeleton(&normalize(raw).expect("not blank"))
+    }
+
+    #[test]
+    fn canonical_forms() {
+        for (raw, canonical) in [
+            ("DarkAngel99", Some("darkangel99")),
+            ("  ＳＡＲＡＨ＿Ａ ", Some("sarah_a")),
+            ("@Sarah_Anderson", Some("sarah_anderson")),
+            ("@@ shadow", Some("shadow")),
+            ("@", Some("@")),
+            ("Dark   Angel", Some("dark angel")),
+            ("Straße", Some("strasse")),
+            (" \t ", None),
+            ("", None),
+        ] {
+            assert_eq!(normalize(raw).as_deref(), canonical, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn disguises_meet_in_the_skeleton() {
+        for (a, b) in [
+            ("s4r4h_and3rs0n", "sarah_anderson"),
+            ("xX_DarkAngel_Xx", "darkangel"),
+            ("xXDarkAngelXx", "dark_angel"),
+            ("xx_darkangel", "darkangel"),
+            ("darkangel_xx", "Dark-Angel"),
+            ("xxx_sniper_xxx", "sniper"),
+            ("x_sniper_x", "sniper"),
+            ("_sarah_", "sarah"),
+            ("~*sarah*~", "sarah"),
+            ("ѕаrаh", "sarah"),      // Cyrillic dze and a
+            ("ꮪarah", "sarah"),      // Cherokee
+            ("sárah", "sarah"),      // diacritic
+            ("ＳＡＲＡＨ", "sarah"), // fullwidth
+            ("sarahhhh", "sarah"),   // elongation
+            ("saaaarah", "sarah"),
+            ("DanieI", "daniel"), // capital I posing as l
+            ("dan1el", "daniel"),
+            ("$arah", "sarah"),
+            ("h4ck3r_1337", "hacker1337"), // trailing digits stay digits
+            ("dark.angel99", "darkangel99"),
+            ("sarah$", "sarah"),
+            ("john smith", "john.smith"),
+        ] {
+            assert_eq!(skel(a), skel(b), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn different_handles_stay_apart() {
+        for (a, b) in [
+            ("shadow98", "shadow99"),
+            ("darkangel", "darkangel99"),
+            ("anna", "ana"),
+            ("x_men", "men"),
+            ("xena", "ena"),
+            ("sarah", "sara"),
+            ("♥♥♥", "★★★"),
+            ("___", "sarah"),
+            ("mike", "rnike"),
+        ] {
+            assert_ne!(skel(a), skel(b), "{a} !~ {b}");
+        }
+    }
+
+    #[test]
+    fn skeletons_read_as_documented() {
+        for (raw, skeleton) in [
+            ("darkangel99", "darkangei99"),
+            ("s4r4h_and3rs0n", "sarahanderson"),
+            ("xX_DarkAngel_Xx", "darkangei"),
+            ("xXxenaXx", "xena"),
+            ("xxx", "x"),
+            ("xx", "xx"),
+            ("xxx_xxx", "x"),
+            ("1337", "1337"),
+            ("4ever", "aever"),
+            ("agent007", "agent007"),
+            ("b2000x", "b2ooox"),
+            ("♥♥♥", "♥♥♥"),
+            ("♥ ♥", "♥♥"),
+            ("sk8er", "sk8er"),
+        ] {
+            assert_eq!(skel(raw), skeleton, "{raw}");
+        }
+    }
+
+    #[test]
+    fn digit_suffixes_split_off() {
+        for (skeleton, parts) in
+            [("darkangei99", ("darkangei", "99")), ("shadow", ("shadow", "")), ("1337", ("", "1337")), ("", ("", ""))]
+        {
+            assert_eq!(split_digits(skeleton), parts, "{skeleton}");
+        }
+    }
+
+    fn keys(canonical: &str) -> Vec<(String, String)> {
+        let mut keys = Vec::new();
+        blocking_keys(canonical, &mut |family, value| keys.push((family.to_string(), value.to_string())));
+        keys
+    }
+
+    #[test]
+    fn blocking_keys_by_family() {
+        let k = keys("dark.angel99");
+        let family = |f: &str| k.iter().filter(|(g, _)| g == f).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+        assert_eq!(family("skeleton"), ["darkangei99"]);
+        assert_eq!(family("stem"), ["darkangei"]);
+        assert_eq!(family("ngram"), ["dark", "arka", "rkan", "kang", "ange", "ngei"]);
+        // Short stems give no stem or n-gram keys.
+        assert_eq!(keys("bob77"), [("skeleton".to_string(), "bob77".to_string())]);
+        // Long stems give at most 12 distinct n-grams, first and last included.
+        let k = keys("the_quick_brown_fox_jumps_over");
+        let grams: Vec<&str> = k.iter().filter(|(f, _)| f == "ngram").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(grams.len(), MAX_NGRAMS);
+        assert_eq!((grams[0], grams[grams.len() - 1]), ("theq", "over"));
+        let k = keys("abababab");
+        assert_eq!(k.iter().filter(|(f, _)| f == "ngram").count(), 2, "{k:?}");
+    }
+
+    proptest! {
+        #[test]
+        fn normalizing_twice_equals_once(raw in any::<String>()) {
+            let once = normalize(&raw);
+            prop_assert_eq!(once.as_deref().and_then(normalize), once);
+        }
+
+        #[test]
+        fn normalizing_printable_text_twice_equals_once(raw in "\\PC*") {
+            let once = normalize(&raw);
+            prop_assert_eq!(once.as_deref().and_then(normalize), once);
+        }
+
+        #[test]
+        fn skeletons_never_panic_and_are_deterministic(raw in any::<String>(), handle in "[xX_ .4310@$a-z]{0,16}[0-9]{0,3}") {
+            for raw in [raw, handle] {
+                let skeleton = skeleton(&raw);
+                prop_assert_eq!(&skeleton, &super::skeleton(&raw));
+                prop_assert!(!skeleton.is_empty() || raw.chars().all(char::is_whitespace));
+                let (stem, digits) = split_digits(&skeleton);
+                prop_assert_eq!(format!("{stem}{digits}"), skeleton);
+                let mut n = 0;
+                blocking_keys(&raw, &mut |_, value| { n += 1; assert!(!value.is_empty()) });
+                prop_assert!(n <= 2 + MAX_NGRAMS);
+            }
+        }
+    }
+}
