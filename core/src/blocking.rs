@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compare;
 use crate::normalize;
 use crate::record::AttributeKind;
 
@@ -81,9 +82,15 @@ impl BlockingKey {
         if self.method == KeyMethod::Kind {
             let mut family_term = |family: &str, key: &str| match (self.kind, family) {
                 (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => add("handle", key),
+                (AttributeKind::Username, "stem") => add("handle_stem", key),
                 _ => add(&format!("{}.{family}", self.name), key),
             };
             kind_keys(self.kind, value, &mut family_term);
+            if self.kind == AttributeKind::Name {
+                for handle in compare::handle::name_handles(value) {
+                    add("handle_stem", &handle);
+                }
+            }
             return;
         }
         self.values(value, &mut |key| add(&self.name, key));

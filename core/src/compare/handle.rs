@@ -2,9 +2,11 @@
 //!
 //! `dark.angel99@gmail.com` on a payment export and the forum handle
 //! `darkangel99` are one person's more often than chance: both reduce to the
-//! username skeleton `darkangel99`. The comparison is asymmetric by nature
-//! (`a` is an email, `b` a username); [`super::Comparison::across`] applies it
-//! in both directions between two records.
+//! username skeleton `darkangel99`. Likewise the cardholder `Sarah Anderson`
+//! and the handle `s4r4h_anderson85` ([`name_level`]). The comparisons are
+//! asymmetric by nature (`a` is an email or a name, `b` a username);
+//! [`super::Comparison::across`] applies them in both directions between two
+//! records.
 
 use crate::normalize::{email, username};
 
@@ -33,6 +35,47 @@ pub fn level(a: &str, b: &str) -> usize {
     LEVELS.len() - 1
 }
 
+/// Level labels of a name against a username, best first.
+pub const NAME_LEVELS: &[&str] = &["name_is_handle", "jw>=0.94", "different"];
+
+/// The handle stems a name is commonly turned into: its tokens run together
+/// in order and reversed, and the first initial with the last token
+/// (`sarah anderson` → `sarahanderson`, `andersonsarah`, `sanderson`), as
+/// username skeletons.
+pub fn name_handles(name: &str) -> Vec<String> {
+    let tokens: Vec<&str> = name.split_whitespace().collect();
+    if tokens.len() < 2 {
+        return Vec::new();
+    }
+    let (first, last) = (tokens[0], tokens[tokens.len() - 1]);
+    let initial: String = first.chars().take(1).collect();
+    let forms = [tokens.concat(), format!("{last}{first}"), format!("{initial}{last}")];
+    let mut handles: Vec<String> =
+        forms.iter().map(|f| username::skeleton(f)).filter(|h| h.chars().count() >= 5).collect();
+    handles.sort_unstable();
+    handles.dedup();
+    handles
+}
+
+/// The level of a person's name (`a`, normalized name) against a username
+/// (`b`, normalized username): the handle's stem, without its digit suffix,
+/// is one of the name's [`name_handles`].
+pub fn name_level(a: &str, b: &str) -> usize {
+    let handle = username::skeleton(b);
+    let (stem, _) = username::split_digits(&handle);
+    let forms = name_handles(a);
+    if stem.is_empty() || forms.is_empty() {
+        return NAME_LEVELS.len() - 1;
+    }
+    if forms.iter().any(|f| f == stem) {
+        return 0;
+    }
+    if forms.iter().any(|f| strsim::jaro_winkler(f, stem) >= 0.94) {
+        return 1;
+    }
+    NAME_LEVELS.len() - 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +100,22 @@ mod tests {
         ];
         for (a, b, expected) in cases {
             assert_eq!(LEVELS[level(&email(a), &user(b))], expected, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn a_name_meets_the_handles_made_from_it() {
+        let name = |raw: &str| crate::normalize::name::normalize(raw).unwrap();
+        let cases = [
+            ("Sarah Anderson", "s4r4h_anderson85", "name_is_handle"),
+            ("ANDERSON, Sarah", "sarah.anderson", "name_is_handle"),
+            ("Sarah Anderson", "sanderson1990", "name_is_handle"),
+            ("Sarah Anderson", "sarah_andersen", "jw>=0.94"),
+            ("Sarah Anderson", "darkangel99", "different"),
+            ("Sarah", "sarah85", "different"),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(NAME_LEVELS[name_level(&name(a), &user(b))], expected, "{a} vs {b}");
         }
     }
 }

@@ -54,6 +54,8 @@ pub enum Identifier {
     Email,
     /// An email's local part against a username, by skeleton ([`handle`]).
     Handle,
+    /// A person's name against a username ([`handle::name_level`]).
+    NameHandle,
     /// Payment cards, full or masked ([`card`]).
     Card,
     /// Phone numbers ([`phone`]).
@@ -88,6 +90,7 @@ impl Identifier {
             Identifier::Username => username::LEVELS,
             Identifier::Email => email::LEVELS,
             Identifier::Handle => handle::LEVELS,
+            Identifier::NameHandle => handle::NAME_LEVELS,
             Identifier::Card => card::LEVELS,
             Identifier::Phone => phone::LEVELS,
             Identifier::Name => name::LEVELS,
@@ -102,6 +105,7 @@ impl Identifier {
             Identifier::Username => username::level(a, b),
             Identifier::Email => email::level(a, b),
             Identifier::Handle => handle::level(a, b),
+            Identifier::NameHandle => handle::name_level(a, b),
             Identifier::Card => card::level(a, b),
             Identifier::Phone => phone::level(a, b),
             Identifier::Name => name::level(a, b),

@@ -409,6 +409,19 @@ impl Resolver<'_> {
                 });
             }
         }
+        // And every name attribute against every username attribute.
+        for (name, a) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Name) {
+            for (username, b) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Username) {
+                comparisons.push(Comparison {
+                    name: format!("{}_{}", a.name, b.name),
+                    attribute: name,
+                    across: Some(username),
+                    method: Method::Identifier(Identifier::NameHandle),
+                    damp_common_values: false,
+                    group: compare::default_group(AttributeKind::Username, true).map(str::to_string),
+                });
+            }
+        }
         let groups: std::collections::BTreeSet<&str> = comparisons.iter().filter_map(|c| c.group.as_deref()).collect();
         if groups.len() > crate::score::MAX_GROUPS {
             return Err(ConfigError::whole_file(
@@ -577,7 +590,7 @@ given = { kind = "name", attribute = "given_name" }
         let keys: Vec<&str> = job.blocking.keys.iter().map(|k| k.name.as_str()).collect();
         assert_eq!(keys, ["email", "given_name", "username"]);
         let names: Vec<&str> = job.comparisons.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["email", "given_name", "username", "email_username"]);
+        assert_eq!(names, ["email", "given_name", "username", "email_username", "given_name_username"]);
         assert_eq!(job.comparisons[3].across, Some(2));
         assert_eq!(job.comparisons[0].method, compare::default_method(AttributeKind::Email));
         assert_eq!(job.threshold, DEFAULT_THRESHOLD);
