@@ -60,6 +60,9 @@ pub struct Summary {
     pub model: Model,
     /// Common values whose agreement counted for less.
     pub damped_values: Vec<DampedValue>,
+    /// Values kept but flagged (an invalid email, a failed card checksum), by
+    /// attribute and reason.
+    pub flagged_values: BTreeMap<String, BTreeMap<&'static str, u64>>,
     /// Wall time per stage, in milliseconds.
     pub timings_ms: BTreeMap<String, u64>,
     /// Scores against the job's truth file, when it names one.

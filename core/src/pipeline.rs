@@ -91,11 +91,10 @@ impl Run<'_> {
         let source_names: Vec<String> = job.sources.iter().map(|s| s.name.clone()).collect();
 
         let (mut records, rejects, mut sources) = self.stage("read", |run| run.read())?;
-        self.stage("normalize", |_| {
+        let flags = self.stage("normalize", |_| {
             let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
             let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
-            normalize::normalize_records(&mut records, &kinds, &contexts);
-            Ok(())
+            Ok(normalize::normalize_records(&mut records, &kinds, &contexts))
         })?;
         let store = self.stage("index", |run| {
             let store = Store::create(run.output)?;
@@ -166,6 +165,13 @@ impl Run<'_> {
                 report: blocking,
             },
             damped_values: damping.report(&model, 5),
+            flagged_values: job
+                .attributes
+                .iter()
+                .zip(flags)
+                .filter(|(_, flags)| !flags.is_empty())
+                .map(|(attribute, flags)| (attribute.name.clone(), flags))
+                .collect(),
             model,
             timings_ms: self.timings,
             evaluation,

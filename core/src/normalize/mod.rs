@@ -21,6 +21,8 @@ pub mod phone;
 pub mod username;
 pub mod wallet;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::record::{AttributeKind, Record};
@@ -49,21 +51,86 @@ pub fn normalize(kind: AttributeKind, raw: &str, context: &Context) -> Option<St
     }
 }
 
+/// What is wrong with a value of `kind` that was kept anyway: an invalid
+/// email address, a card number failing the Luhn check, a bad checksum.
+/// Flagged values are still compared (as their normalized text), and counted
+/// in the summary.
+pub fn flag(kind: AttributeKind, raw: &str, normalized: &str) -> Option<&'static str> {
+    use AttributeKind::*;
+    match kind {
+        Email => email::flag(normalized),
+        Card => card::flag(normalized),
+        Iban => iban::flag(normalized),
+        CryptoWallet => wallet::flag(raw),
+        Phone => phone::flag(normalized),
+        Username | Name | Date | Ip | Postcode | Address | Text | Id => None,
+    }
+}
+
+/// Flagged values per attribute: `counts[attribute][flag]`.
+pub type Flags = Vec<BTreeMap<&'static str, u64>>;
+
 /// Fills each record's normalized values; `kinds[i]` is attribute `i`'s kind
-/// and `contexts[s]` source `s`'s context.
-pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) {
-    records.par_iter_mut().for_each(|record| {
-        let context = &contexts[record.source as usize];
-        record.normalized = record
-            .values
-            .iter()
-            .zip(kinds)
-            .map(|(values, &kind)| {
-                let mut normalized: Vec<String> = values.iter().filter_map(|v| normalize(kind, v, context)).collect();
-                normalized.sort_unstable();
-                normalized.dedup();
-                normalized
-            })
-            .collect();
-    });
+/// and `contexts[s]` source `s`'s context. Returns the flagged values.
+pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
+    let empty = || vec![BTreeMap::new(); kinds.len()];
+    records
+        .par_iter_mut()
+        .fold(empty, |mut flags: Flags, record| {
+            let context = &contexts[record.source as usize];
+            record.normalized = record
+                .values
+                .iter()
+                .zip(kinds)
+                .enumerate()
+                .map(|(attribute, (values, &kind))| {
+                    let mut normalized = Vec::with_capacity(values.len());
+                    for raw in values {
+                        let Some(value) = normalize(kind, raw, context) else { continue };
+                        if let Some(flag) = flag(kind, raw, &value) {
+                            *flags[attribute].entry(flag).or_default() += 1;
+                        }
+                        normalized.push(value);
+                    }
+                    normalized.sort_unstable();
+                    normalized.dedup();
+                    normalized
+                })
+                .collect();
+            flags
+        })
+        .reduce(empty, |mut a, b| {
+            for (into, from) in a.iter_mut().zip(b) {
+                for (flag, count) in from {
+                    *into.entry(flag).or_default() += count;
+                }
+            }
+            a
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flagged_values_are_kept_and_counted() {
+        let mut records = vec![Record {
+            source: 0,
+            id: "1".into(),
+            line: 2,
+            values: vec![
+                vec!["john@gmial.com".into(), "not an address".into()],
+                vec!["4111 1111 1111 1112".into(), "4111 1111 1111 1111".into()],
+            ],
+            normalized: Vec::new(),
+        }];
+        let flags =
+            normalize_records(&mut records, &[AttributeKind::Email, AttributeKind::Card], &[Context::default()]);
+        assert_eq!(records[0].normalized[0].len(), 2, "flagged emails are kept: {:?}", records[0].normalized);
+        assert_eq!(records[0].normalized[1].len(), 2);
+        assert_eq!(flags[0].get("likely typo of gmail.com"), Some(&1));
+        assert_eq!(flags[0].get("invalid email address"), Some(&1));
+        assert_eq!(flags[1].get("fails the Luhn check"), Some(&1));
+    }
 }
