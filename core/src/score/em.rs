@@ -8,8 +8,8 @@
 //! u is measured on random pairs. A random sample still holds a few true
 //! matches, and on small data they are most of the pairs that agree on a strong
 //! identifier (a shared email is rarer between strangers than between one
-//! person's records), so each round also re-estimates u from the random
-//! sample's vectors weighted by their probability of *not* matching.
+//! person's records), so each round also re-estimates u from the sample with
+//! its expected matches (prior × m) taken out of each level's share.
 //!
 //! Because the posterior of a vector uses the random-pair prior and
 //! random-pair u, it is the probability that *any* two records with that
@@ -149,6 +149,7 @@ pub fn train(
         outcome.converged = true;
         return outcome;
     }
+    let ones = vec![1.0; random.len()];
     while outcome.iterations < max_iterations {
         outcome.iterations += 1;
         let posterior = posteriors(patterns, p);
@@ -167,14 +168,28 @@ pub fn train(
             }
             p.m[k] = m;
         }
-        // u from the random sample, less its expected matches.
-        let not_matching: Vec<f64> = posteriors(random, p).iter().map(|w| 1.0 - w).collect();
+        // u from the random sample, less its expected matches. Among random
+        // pairs a level's share is prior × m + (1 − prior) × u, so
+        // u = (share − prior × m) / (1 − prior): the moment estimate, which
+        // (unlike weighting each sampled pair by its posterior) cannot settle
+        // where one person's records sharing an email make that email look
+        // shared by strangers, and so weak, and so unlike a match.
         for k in 0..p.u.len() {
             if p.u_fixed[k] {
                 continue;
             }
             let levels = p.u[k].len();
-            let Some(u) = level_shares(random, &not_matching, k, levels, 0.5 * levels as f64) else { continue };
+            let sampled: u64 =
+                random.iter().filter(|(vector, _)| !vector[k].is_missing()).map(|(_, count)| count).sum();
+            let Some(shares) = level_shares(random, &ones, k, levels, 0.5 * levels as f64) else { continue };
+            let floor = 0.5 / (sampled as f64 + 0.5 * levels as f64);
+            let mut u: Vec<f64> = shares
+                .iter()
+                .zip(&p.m[k])
+                .map(|(share, m)| ((share - p.prior * m) / (1.0 - p.prior)).max(floor))
+                .collect();
+            let total: f64 = u.iter().sum();
+            u.iter_mut().for_each(|x| *x /= total);
             for (old, new) in p.u[k].iter().zip(&u) {
                 change = change.max((old - new).abs() / old);
             }
