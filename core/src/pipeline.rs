@@ -281,6 +281,7 @@ fn train(
         m_fixed: m_fixed.clone(),
         u_fixed: u_fixed.clone(),
         groups: groups.clone(),
+        identifying: comparisons.iter().map(compare::Comparison::identifies).collect(),
         prior,
         prior_fixed: job.model.prior.is_some(),
     };

@@ -4,6 +4,7 @@ mod check;
 mod determinism;
 mod eval;
 mod febrl;
+mod identity;
 mod quickstart;
 mod rejects;
 mod store;

@@ -229,6 +229,14 @@ impl Comparison {
         best
     }
 
+    /// Whether exact agreement identifies one person: an email address, a
+    /// card or a phone number are rarely shared by strangers (common values
+    /// aside, which damping handles).
+    pub fn identifies(&self) -> bool {
+        self.across.is_none()
+            && matches!(self.method, Method::Identifier(Identifier::Email | Identifier::Card | Identifier::Phone))
+    }
+
     /// The level of two records under this comparison.
     pub fn compare_records(&self, a: &Record, b: &Record) -> Level {
         match self.across {

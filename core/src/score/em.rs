@@ -65,6 +65,11 @@ pub struct Parameters {
     pub u_fixed: Vec<bool>,
     /// Per comparison: its correlation group (see [`super::combine`]).
     pub groups: Vec<Option<usize>>,
+    /// Per comparison: whether an exact agreement identifies one person (an
+    /// email address, a card, a phone number), so strangers share a value only
+    /// by rare accident: its u is held at one accident per data set, and
+    /// common values are left to damping.
+    pub identifying: Vec<bool>,
     /// The prior.
     pub prior: f64,
     /// Whether the prior is fixed.
@@ -188,6 +193,17 @@ pub fn train(
                 .zip(&p.m[k])
                 .map(|(share, m)| ((share - p.prior * m) / (1.0 - p.prior)).max(floor))
                 .collect();
+            if p.identifying[k] {
+                // A sample cannot tell one person's shared address from
+                // strangers': nearly every sampled pair sharing one is the same
+                // person's, and the estimate settles far too high. Strangers
+                // share an email, card or phone by accident about once in a
+                // whole data set (once among the 46M pairs of data/identity),
+                // so exact agreement gets u = 1 / eligible pairs; values shared
+                // by many records (a family card, an office address) get a
+                // larger u from damping.
+                u[0] = 1.0 / eligible_pairs;
+            }
             let total: f64 = u.iter().sum();
             u.iter_mut().for_each(|x| *x /= total);
             for (old, new) in p.u[k].iter().zip(&u) {
@@ -240,6 +256,7 @@ mod tests {
             m_fixed: vec![false, false],
             u_fixed: vec![true, true],
             groups: vec![None, None],
+            identifying: vec![false, false],
             prior: 0.001,
             prior_fixed: false,
         };
