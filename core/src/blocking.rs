@@ -72,28 +72,33 @@ impl BlockingKey {
     /// Calls `emit` with each index term (`name=value`) of one normalized value.
     pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str)) {
         let mut term = String::new();
-        let mut add = |name: &str, key: &str| {
+        // `name[.family]=key`, built in one reused buffer.
+        let mut add = |name: &str, family: Option<&str>, key: &str| {
             term.clear();
             term.push_str(name);
+            if let Some(family) = family {
+                term.push('.');
+                term.push_str(family);
+            }
             term.push('=');
             term.push_str(key);
             emit(&term);
         };
         if self.method == KeyMethod::Kind {
             let mut family_term = |family: &str, key: &str| match (self.kind, family) {
-                (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => add("handle", key),
-                (AttributeKind::Username, "stem") => add("handle_stem", key),
-                _ => add(&format!("{}.{family}", self.name), key),
+                (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => add("handle", None, key),
+                (AttributeKind::Username, "stem") => add("handle_stem", None, key),
+                _ => add(&self.name, Some(family), key),
             };
             kind_keys(self.kind, value, &mut family_term);
             if self.kind == AttributeKind::Name {
                 for handle in compare::handle::name_handles(value) {
-                    add("handle_stem", &handle);
+                    add("handle_stem", None, &handle);
                 }
             }
             return;
         }
-        self.values(value, &mut |key| add(&self.name, key));
+        self.values(value, &mut |key| add(&self.name, None, key));
     }
 
     /// Calls `emit` with each key value of one normalized value (for the

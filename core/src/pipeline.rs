@@ -133,8 +133,8 @@ impl Run<'_> {
             output::write_rejects(&run.output.join("rejects.csv"), &rejects)
         })?;
 
-        for (index, source) in sources.iter_mut().enumerate() {
-            source.resolved = records.iter().filter(|r| r.source as usize == index).count() as u64;
+        for (source, range) in sources.iter_mut().zip(&ranges) {
+            source.resolved = u64::from(range.end - range.start);
         }
         let counts = Counts {
             read: (records.len() + rejects.len()) as u64,

@@ -181,9 +181,7 @@ impl Store {
     /// The number of records in the store.
     pub fn len(&self) -> Result<u64> {
         let reader = self.index.reader().map_err(index_error(&self.path))?;
-        let searcher = reader.searcher();
-        let all = searcher.search(&tantivy::query::AllQuery, &DocSetCollector).map_err(index_error(&self.path))?;
-        Ok(all.len() as u64)
+        Ok(reader.searcher().num_docs())
     }
 
     /// Whether the store holds no records.
