@@ -1,14 +1,18 @@
-//! Term-frequency damping: agreeing on a common value is weaker evidence.
+//! Value frequency: agreeing on a common value is weaker evidence, and on a
+//! rare one stronger.
 //!
-//! Strangers share a value in proportion to how many records carry it. A
-//! shared value is usually carried by a few records (often one person's), so
-//! the trained u of an exact agreement already prices the typical shared value;
-//! a value carried by `c` records, `c` above the mean `c̄` of the values shared
-//! by two records or more, has its u scaled to `u_exact × c / c̄`. Typical
-//! values keep the comparison's weight; a VPN exit IP used by forty people or
-//! the most common first name gets `log2(c / c̄)` bits less. (Scaling by the
-//! plain share of records, as term-frequency adjustment often does, would
-//! count a person's own duplicates against them.)
+//! The trained u of an exact agreement is an average over the random pairs
+//! that agree, and a value carried by `c` records is shared by `c(c − 1)/2`
+//! of them: the average is dominated by the common values (a VPN exit IP used
+//! by forty people, the most common first name). For one record, a value
+//! carried by `c` records offers `c − 1` others to agree with, so agreeing on
+//! it has u scaled to `u_exact × (c − 1) / (c̄ − 1)`, where `c̄ − 1` is the mean
+//! of `c − 1` over the agreeing pairs. An IP only one person's two records
+//! share gains weight; a VPN exit loses it. u never falls below one accident
+//! in the whole data set (`1 / eligible pairs`), where an identifying
+//! comparison's exact u already is. This is term-frequency adjustment as
+//! Splink does it (`u_exact / tf`), with a record's own value left out of its
+//! count, so that a person's own duplicates do not count against them.
 
 use std::collections::HashMap;
 
@@ -22,7 +26,7 @@ use crate::record::Record;
 #[derive(Debug, Default)]
 pub struct Damping {
     /// Per comparison (when damped): records carrying each value seen at
-    /// least twice, and the mean of those counts.
+    /// least twice, and the mean of `count − 1` over the pairs sharing a value.
     frequencies: Vec<Option<(HashMap<String, u32>, f64)>>,
 }
 
@@ -55,7 +59,12 @@ impl Damping {
                         }
                     }
                     counts.retain(|_, count| *count >= 2);
-                    let mean = counts.values().map(|&c| f64::from(c)).sum::<f64>() / counts.len().max(1) as f64;
+                    // Each value is shared by c(c − 1)/2 pairs.
+                    let (others, pairs) = counts.values().fold((0.0, 0.0), |(others, pairs), &c| {
+                        let (c, pairs_sharing) = (f64::from(c), f64::from(c) * (f64::from(c) - 1.0) / 2.0);
+                        (others + pairs_sharing * (c - 1.0), pairs + pairs_sharing)
+                    });
+                    let mean = if pairs > 0.0 { others / pairs } else { 1.0 };
                     (counts, mean)
                 })
             })
@@ -63,18 +72,20 @@ impl Damping {
         Damping { frequencies }
     }
 
-    /// How many times more common than a typical shared value `value` is
-    /// under comparison `k` (at least 1).
+    /// How many times more (above 1) or less (below 1) common than the
+    /// average agreement `value` is under comparison `k`: 1 for a comparison
+    /// without damping or a value carried by one record.
     pub fn factor(&self, k: usize, value: &str) -> f64 {
         match self.frequencies.get(k) {
-            Some(Some((counts, mean))) => counts.get(value).map_or(1.0, |&c| (f64::from(c) / mean).max(1.0)),
+            Some(Some((counts, mean))) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
             _ => 1.0,
         }
     }
 
-    /// The u-probability of an exact agreement on `value`.
-    pub fn damped_u(&self, k: usize, value: &str, u_exact: f64) -> f64 {
-        (u_exact * self.factor(k, value)).min(1.0)
+    /// The u-probability of an exact agreement on `value`, at least `floor`
+    /// (or `u_exact`, when that is lower).
+    pub fn damped_u(&self, k: usize, value: &str, u_exact: f64, floor: f64) -> f64 {
+        (u_exact * self.factor(k, value)).max(floor.min(u_exact)).min(1.0)
     }
 
     /// The most damped values of each comparison (at most `per_comparison`).
@@ -92,10 +103,68 @@ impl Damping {
                     value: value.clone(),
                     records,
                     weight_typical: (trained.m[0] / trained.u[0]).log2(),
-                    weight_damped: (trained.m[0] / self.damped_u(k, value, trained.u[0])).log2(),
+                    weight_damped: (trained.m[0] / self.damped_u(k, value, trained.u[0], model.u_floor())).log2(),
                 });
             }
         }
         report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Damping;
+    use crate::compare::{Comparison, Method};
+    use crate::record::Record;
+
+    fn records(ips: &[&str]) -> Vec<Record> {
+        ips.iter()
+            .enumerate()
+            .map(|(i, ip)| Record {
+                source: 0,
+                id: i.to_string(),
+                line: i as u64 + 1,
+                values: vec![vec![ip.to_string()]],
+                normalized: vec![vec![ip.to_string()]],
+            })
+            .collect()
+    }
+
+    fn ip_comparison(damp_common_values: bool) -> Comparison {
+        Comparison {
+            name: "ip".into(),
+            attribute: 0,
+            across: None,
+            group: None,
+            method: Method::Exact,
+            damp_common_values,
+        }
+    }
+
+    #[test]
+    fn a_vpn_exit_counts_for_less_and_one_persons_address_for_more() {
+        // One VPN exit carried by 11 records, five addresses carried by 2.
+        let mut ips = vec!["10.0.0.1"; 11];
+        ips.extend(["1.1.1.1", "1.1.1.1", "2.2.2.2", "2.2.2.2", "3.3.3.3", "3.3.3.3", "4.4.4.4", "4.4.4.4"]);
+        ips.extend(["5.5.5.5", "5.5.5.5", "6.6.6.6"]);
+        let damping = Damping::new(&[ip_comparison(true)], &records(&ips));
+        // 55 pairs share the exit (10 others each), 5 share a private address
+        // (1 other each): the mean of c − 1 over the 60 pairs is 555 / 60.
+        let mean = (55.0 * 10.0 + 5.0 * 1.0) / 60.0;
+        assert!((damping.factor(0, "10.0.0.1") - 10.0 / mean).abs() < 1e-12);
+        assert!((damping.factor(0, "1.1.1.1") - 1.0 / mean).abs() < 1e-12);
+        assert_eq!(damping.factor(0, "6.6.6.6"), 1.0, "a value on one record is not reweighted");
+        let u = 1e-3;
+        assert!(damping.damped_u(0, "10.0.0.1", u, 1e-9) > u);
+        assert!(damping.damped_u(0, "1.1.1.1", u, 1e-9) < u);
+        assert_eq!(damping.damped_u(0, "1.1.1.1", u, 5e-4), 5e-4, "never below the floor");
+        assert_eq!(damping.damped_u(0, "1.1.1.1", 1e-6, 5e-4), 1e-6, "nor raised to it");
+    }
+
+    #[test]
+    fn a_comparison_without_damping_keeps_its_u() {
+        let damping = Damping::new(&[ip_comparison(false)], &records(&["10.0.0.1"; 5]));
+        assert_eq!(damping.factor(0, "10.0.0.1"), 1.0);
+        assert_eq!(damping.damped_u(0, "10.0.0.1", 1e-3, 1e-9), 1e-3);
     }
 }

@@ -11,7 +11,8 @@
 //! - `m` and the prior come from EM over the candidate pairs ([`em`]); the
 //!   prior is the probability that two *random* records match, so a threshold
 //!   means the same at every data size;
-//! - agreeing on a common value counts for less ([`damping`]);
+//! - agreeing on a common value counts for less, on a rare one for more
+//!   ([`damping`]);
 //! - correlated comparisons (a [`Comparison::group`], such as a username and
 //!   an email local part both derived from one name) add only their strongest
 //!   agreement, not the sum of them ([`combine`]); disagreements all count.
@@ -115,6 +116,12 @@ impl Model {
         (self.prior / (1.0 - self.prior)).log2()
     }
 
+    /// The smallest u an agreement on a rare value gets: one accident among
+    /// all eligible pairs.
+    pub fn u_floor(&self) -> f64 {
+        1.0 / self.training.eligible_pairs.max(1.0)
+    }
+
     /// The contribution of each comparison to the weight of records `a` and
     /// `b`, given their comparison vector.
     pub fn contributions(
@@ -168,7 +175,7 @@ impl Model {
         if level == Level(0) && comparisons[k].damp_common_values {
             let attribute = comparisons[k].attribute;
             if let Some(value) = comparisons[k].shared_value(&a.normalized[attribute], &b.normalized[attribute]) {
-                let u = damping.damped_u(k, value, model.u[0]);
+                let u = damping.damped_u(k, value, model.u[0], self.u_floor());
                 return (model.m[0] / u).log2();
             }
         }
