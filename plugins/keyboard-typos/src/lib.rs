@@ -1,0 +1,127 @@
+//! A Sleuth matcher plugin: two usernames one keyboard slip apart.
+//!
+//! People retype their handles and slip: `darkangel` becomes `darkangwl`
+//! (`w` is next to `e` on a QWERTY keyboard) or `darkanegl` (two letters
+//! swapped). A general string distance rates these like any other one-letter
+//! difference, `darkangel` against `darkangem`, and common names differ by one
+//! letter all the time; a slip to a neighbouring key is much more likely a
+//! typo. Levels, strongest first:
+//!
+//! - `adjacent_key`: one letter replaced by a QWERTY neighbour (rule
+//!   `qwerty-neighbour`);
+//! - `swapped`: two neighbouring letters swapped (rule `transposition`);
+//! - `different`: neither.
+//!
+//! Values are compared lower-cased, each of one record's against each of the
+//! other's, taking the best; equal values are left to the built-in username
+//! comparison (no opinion).
+
+use sleuth_sdk::{Declaration, Matcher, Subject, Verdict};
+
+/// The matcher.
+pub struct KeyboardTypos;
+
+const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+/// Whether letters `a` and `b` are neighbours on a QWERTY keyboard (same row
+/// or the row above or below, at most one column apart, rows staggered).
+/// Digits never are: `shadow98` and `shadow99` are different people's
+/// numbers, not a slip.
+fn neighbours(a: char, b: char) -> bool {
+    if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+        return false;
+    }
+    let find = |c: char| ROWS.iter().enumerate().find_map(|(r, row)| row.find(c).map(|col| (r as i32, col as i32)));
+    match (find(a), find(b)) {
+        (Some((ra, ca)), Some((rb, cb))) => {
+            // Each row starts about half a key right of the row above.
+            let (xa, xb) = (2 * ca + ra, 2 * cb + rb);
+            a != b && (ra - rb).abs() <= 1 && (xa - xb).abs() <= 2
+        }
+        _ => false,
+    }
+}
+
+/// The level of two lower-cased values: 0 adjacent key, 1 swapped, 2 different.
+fn slip(a: &str, b: &str) -> Option<u8> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b {
+        return None;
+    }
+    if a.len() != b.len() || a.len() < 4 {
+        return Some(2);
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match differ[..] {
+        [i] if neighbours(a[i], b[i]) => Some(0),
+        [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i] => Some(1),
+        _ => Some(2),
+    }
+}
+
+impl Matcher for KeyboardTypos {
+    fn declare() -> Declaration {
+        Declaration {
+            kinds: vec!["username".into()],
+            levels: vec!["adjacent_key".into(), "swapped".into(), "different".into()],
+        }
+    }
+
+    fn compare(a: &Subject, b: &Subject) -> Verdict {
+        let mut best: Option<u8> = None;
+        for x in &a.raw {
+            for y in &b.raw {
+                let level = slip(&x.to_lowercase(), &y.to_lowercase());
+                if level.is_some() && (best.is_none() || level < best) {
+                    best = level;
+                }
+            }
+        }
+        match best {
+            Some(0) => Verdict::level(0, "qwerty-neighbour"),
+            Some(1) => Verdict::level(1, "transposition"),
+            Some(level) => Verdict::level(level, "no-slip"),
+            None => Verdict::none(),
+        }
+    }
+}
+
+sleuth_sdk::export!(matcher: KeyboardTypos);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(values: &[&str]) -> Subject {
+        Subject { raw: values.iter().map(|v| v.to_string()).collect(), normalized: Vec::new() }
+    }
+
+    fn verdict(a: &str, b: &str) -> Verdict {
+        KeyboardTypos::compare(&subject(&[a]), &subject(&[b]))
+    }
+
+    #[test]
+    fn slips_to_a_neighbouring_key_and_swaps() {
+        assert_eq!(verdict("darkangel", "darkangwl"), Verdict::level(0, "qwerty-neighbour"));
+        assert_eq!(verdict("DarkAngel", "darkangrl"), Verdict::level(0, "qwerty-neighbour"));
+        assert_eq!(verdict("darkangel", "darkanegl"), Verdict::level(1, "transposition"));
+    }
+
+    #[test]
+    fn other_differences_are_no_slip() {
+        // `m` is not next to `l`; lengths differ; too short to judge.
+        assert_eq!(verdict("darkangel", "darkangem"), Verdict::level(2, "no-slip"));
+        assert_eq!(verdict("darkangel", "darkangel1"), Verdict::level(2, "no-slip"));
+        assert_eq!(verdict("bob", "bib"), Verdict::level(2, "no-slip"));
+        assert_eq!(verdict("shadow98", "shadow99"), Verdict::level(2, "no-slip"));
+        assert_eq!(verdict("same", "SAME"), Verdict::none());
+    }
+
+    #[test]
+    fn the_best_pair_of_values_decides() {
+        let a = subject(&["zzzz", "darkangel"]);
+        let b = subject(&["darkangwl", "qqqq"]);
+        assert_eq!(KeyboardTypos::compare(&a, &b).level, Some(0));
+        assert_eq!(KeyboardTypos::compare(&b, &a).level, Some(0));
+    }
+}
