@@ -33,6 +33,7 @@ pub mod index;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod plugin;
 pub mod progress;
 pub mod read;
 pub mod record;

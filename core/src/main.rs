@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use sleuth_core::config::Job;
 use sleuth_core::pipeline::{RunOptions, run};
+use sleuth_core::plugin::workbench::{self, WorkbenchError};
 use sleuth_core::{Error, eval, read};
 
 /// Entity resolution across agencies' data.
@@ -46,6 +47,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write, build and try out WebAssembly plugins.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// Create a plugin crate that builds as it is (a parser, or a matcher).
+    New {
+        /// The crate's name.
+        name: String,
+        /// Make a matcher instead of a parser.
+        #[arg(long)]
+        matcher: bool,
+        /// The folder to create it in.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The sleuth-sdk crate to depend on by path (default: this Sleuth's).
+        #[arg(long)]
+        sdk: Option<PathBuf>,
+    },
+    /// Build a plugin crate to a component; print its path and sha256.
+    Build {
+        /// The plugin crate's folder (or its Cargo.toml).
+        path: PathBuf,
+    },
+    /// Show a component's world, name, versions and imports.
+    Inspect {
+        /// The .wasm component.
+        wasm: PathBuf,
+    },
+    /// Run a parser plugin over a file: records as JSON lines on stdout,
+    /// rejects with their positions on stderr.
+    Parse {
+        /// The .wasm component.
+        wasm: PathBuf,
+        /// The input file.
+        input: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,13 +93,46 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SLEUTH_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    match execute(Cli::parse().command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(if error.is_user_error() { 2 } else { 1 })
+    match Cli::parse().command {
+        Command::Plugin(command) => match plugin(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        },
+        command => match execute(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(if error.is_user_error() { 2 } else { 1 })
+            }
+        },
+    }
+}
+
+fn plugin(command: PluginCommand) -> Result<(), WorkbenchError> {
+    match command {
+        PluginCommand::New { name, matcher, dir, sdk } => {
+            let root = workbench::new(&name, &dir, matcher, sdk.as_deref())?;
+            println!("created {} ({})", root.display(), if matcher { "a matcher" } else { "a parser" });
+            println!("next: `cargo test` in it, then `sleuth plugin build {}`", root.display());
+        }
+        PluginCommand::Build { path } => {
+            let wasm = workbench::build(&path)?;
+            let bytes = std::fs::read(&wasm)
+                .map_err(|e| WorkbenchError::Other(format!("cannot read {}: {e}", wasm.display())))?;
+            println!("{}", wasm.display());
+            println!("sha256 = \"{}\"", sleuth_core::plugin::sha256_hex(&bytes));
+        }
+        PluginCommand::Inspect { wasm } => workbench::inspect(&wasm, &mut std::io::stdout().lock())?,
+        PluginCommand::Parse { wasm, input } => {
+            let (records, rejects) =
+                workbench::parse(&wasm, &input, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())?;
+            eprintln!("{records} records, {rejects} rejects");
         }
     }
+    Ok(())
 }
 
 fn execute(command: Command) -> Result<(), Error> {
@@ -100,8 +173,19 @@ fn execute(command: Command) -> Result<(), Error> {
             for comparison in &job.comparisons {
                 println!("  compare {}: {}", comparison.name, comparison.method.level_labels().join(" / "));
             }
+            for plugin in job.plugins() {
+                println!(
+                    "  plugin {} ({}, {}): {} sha256 {}",
+                    plugin.info.name,
+                    plugin.world,
+                    plugin.info.version,
+                    plugin.path.display(),
+                    plugin.sha256
+                );
+            }
             println!("  threshold: {}; output: {}", job.threshold, job.output.display());
         }
+        Command::Plugin(_) => unreachable!("plugin commands are handled by `plugin`"),
         Command::Eval { truth, output, json } => {
             let evaluation = eval::evaluate(&truth, &output)?;
             if json {

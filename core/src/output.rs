@@ -48,7 +48,10 @@ pub struct Summary {
     pub job: JobSummary,
     /// Threads used.
     pub threads: usize,
-    /// Totals; `read == resolved + rejected`.
+    /// The plugins the job ran: parsers, then matchers.
+    pub plugins: Vec<PluginSummary>,
+    /// Totals; `read == resolved + rejected` (rows of `rejects.csv` from a
+    /// `matcher …` source are pair batches, not rows, and not counted).
     pub counts: Counts,
     /// Per source counts and file hashes.
     pub sources: Vec<SourceSummary>,
@@ -68,6 +71,32 @@ pub struct Summary {
     /// Scores against the job's truth file, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
+}
+
+/// A plugin, as the summary records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginSummary {
+    /// `parser` or `matcher`.
+    pub world: String,
+    /// Its name, version and SDK version.
+    #[serde(flatten)]
+    pub info: crate::plugin::Info,
+    /// Its file.
+    pub path: String,
+    /// Its sha256.
+    pub sha256: String,
+}
+
+impl PluginSummary {
+    /// The summary of `plugin`.
+    pub fn of(plugin: &crate::plugin::Plugin) -> PluginSummary {
+        PluginSummary {
+            world: plugin.world.to_string(),
+            info: plugin.info.clone(),
+            path: plugin.path.display().to_string(),
+            sha256: plugin.sha256.clone(),
+        }
+    }
 }
 
 /// The job, as the summary records it.
@@ -190,7 +219,7 @@ pub fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
     writer.write_record(["source", "location", "reason", "excerpt"]).map_err(csv_error(path))?;
     for reject in rejects {
         writer
-            .write_record([reject.source.as_str(), &format!("line {}", reject.line), &reject.reason, &reject.excerpt])
+            .write_record([reject.source.as_str(), &reject.location, &reject.reason, &reject.excerpt])
             .map_err(csv_error(path))?;
     }
     writer.flush().map_err(Error::io("write", path))

@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 use crate::eval;
 use crate::index::Store;
 use crate::normalize;
-use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, SourceSummary, Summary};
+use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, PluginSummary, SourceSummary, Summary};
+use crate::plugin::matcher::Evidence as MatcherEvidence;
 use crate::progress;
 use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
@@ -90,7 +91,8 @@ impl Run<'_> {
         let job = self.job;
         let source_names: Vec<String> = job.sources.iter().map(|s| s.name.clone()).collect();
 
-        let (mut records, rejects, mut sources) = self.stage("read", |run| run.read())?;
+        let (mut records, mut rejects, mut sources) = self.stage("read", |run| run.read())?;
+        let row_rejects = rejects.len();
         let flags = self.stage("normalize", |_| {
             let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
             let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
@@ -109,20 +111,55 @@ impl Run<'_> {
             Ok(candidates::candidate_pairs(&blocks, &source_of, job.within_source, job.blocking.max_block_size))
         })?;
         info!(pairs = pairs.len(), "candidate pairs");
-        let vectors = self.stage("compare", |_| {
+        let (vectors, evidence) = self.stage("compare", |_| {
             let bar = progress::bar("compare", pairs.len() as u64);
-            let mut vectors = Vec::with_capacity(pairs.len() * job.comparisons.len());
-            for chunk in pairs.chunks(CHUNK) {
-                vectors.extend(compare::comparison_vectors(&job.comparisons, &records, chunk));
+            let width = job.comparisons.len();
+            let mut vectors = Vec::with_capacity(pairs.len() * width);
+            let mut evidence: Vec<MatcherEvidence> = job
+                .comparisons
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c.method, compare::Method::Plugin { .. }))
+                .map(|(k, _)| MatcherEvidence { comparison: k, ..MatcherEvidence::default() })
+                .collect();
+            for (c, chunk) in pairs.chunks(CHUNK).enumerate() {
+                let mut levels = compare::comparison_vectors(&job.comparisons, &records, chunk);
+                for (k, comparison) in job.comparisons.iter().enumerate() {
+                    let compare::Method::Plugin { matcher, .. } = comparison.method else { continue };
+                    let slot = evidence.iter().position(|e| e.comparison == k).expect("one evidence per matcher");
+                    let failed = job.matchers[matcher].fill(
+                        k,
+                        width,
+                        comparison.attribute,
+                        &records,
+                        chunk,
+                        c * CHUNK,
+                        &mut levels,
+                        &mut evidence[slot],
+                    );
+                    for batch in failed {
+                        let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
+                        rejects.push(Reject {
+                            source: format!("matcher {}", comparison.name),
+                            location: format!("candidate pairs {}-{}", batch.pairs.0, batch.pairs.1),
+                            reason: format!("{}; these pairs are scored without its verdict", batch.error),
+                            excerpt: format!(
+                                "first pair: {}:{} and {}:{}",
+                                job.sources[a.source as usize].name, a.id, job.sources[b.source as usize].name, b.id
+                            ),
+                        });
+                    }
+                }
+                vectors.extend(levels);
                 bar.inc(chunk.len() as u64);
             }
             bar.finish_and_clear();
-            Ok(vectors)
+            Ok((vectors, evidence))
         })?;
         let ranges = source_ranges(&records, job.sources.len());
         let model = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors, pairs.len() as u64)))?;
         let damping = Damping::new(&job.comparisons, &records);
-        let links = self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors)))?;
+        let links = self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
         let entities = self.stage("cluster", |_| {
             let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
             Ok(cluster::entities(records.len(), &edges))
@@ -137,9 +174,9 @@ impl Run<'_> {
             source.resolved = u64::from(range.end - range.start);
         }
         let counts = Counts {
-            read: (records.len() + rejects.len()) as u64,
+            read: (records.len() + row_rejects) as u64,
             resolved: records.len() as u64,
-            rejected: rejects.len() as u64,
+            rejected: row_rejects as u64,
             pairs_compared: pairs.len() as u64,
             links: links.len() as u64,
             entities: u64::from(entities.iter().copied().max().unwrap_or(0)),
@@ -157,6 +194,7 @@ impl Run<'_> {
                 sha256: job.sha256.clone(),
             },
             threads: self.threads,
+            plugins: job.plugins().into_iter().map(PluginSummary::of).collect(),
             counts,
             sources,
             threshold: job.threshold,
@@ -339,34 +377,43 @@ fn score(
     records: &[Record],
     pairs: &[(RecordIndex, RecordIndex)],
     vectors: &[Level],
+    evidence: &[MatcherEvidence],
 ) -> Vec<Link> {
     let width = job.comparisons.len().max(1);
     let bar = progress::bar("score", pairs.len() as u64);
     let mut links = Vec::new();
-    for (pairs, vectors) in pairs.chunks(CHUNK).zip(vectors.chunks(CHUNK * width)) {
-        links.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).filter_map(|(&(a, b), vector)| {
-            let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            let score = model.score(&job.comparisons, damping, ra, rb, vector);
-            if score.probability < job.threshold {
-                return None;
-            }
-            let mut contributions = model.contributions(&job.comparisons, damping, ra, rb, vector);
-            contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
-            let evidence = contributions
-                .iter()
-                .take(3)
-                .map(|c| {
-                    format!(
-                        "{}={}({:+.1})",
-                        model.comparisons[c.comparison].name,
-                        model.comparisons[c.comparison].levels[c.level.0 as usize],
-                        c.weight
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            Some(Link { a, b, weight: score.weight, probability: score.probability, evidence })
-        }));
+    for (chunk, (pairs, vectors)) in pairs.chunks(CHUNK).zip(vectors.chunks(CHUNK * width)).enumerate() {
+        links.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).enumerate().filter_map(
+            |(i, (&(a, b), vector))| {
+                let (ra, rb) = (&records[a as usize], &records[b as usize]);
+                let score = model.score(&job.comparisons, damping, ra, rb, vector);
+                if score.probability < job.threshold {
+                    return None;
+                }
+                let mut contributions = model.contributions(&job.comparisons, damping, ra, rb, vector);
+                contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+                let evidence = contributions
+                    .iter()
+                    .take(3)
+                    .map(|c| {
+                        let rule = evidence
+                            .iter()
+                            .find(|e| e.comparison == c.comparison)
+                            .and_then(|e| e.rule(chunk * CHUNK + i))
+                            .map(|rule| format!("[{rule}]"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}={}{rule}({:+.1})",
+                            model.comparisons[c.comparison].name,
+                            model.comparisons[c.comparison].levels[c.level.0 as usize],
+                            c.weight
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Some(Link { a, b, weight: score.weight, probability: score.probability, evidence })
+            },
+        ));
         bar.inc(pairs.len() as u64);
     }
     bar.finish_and_clear();

@@ -5,6 +5,7 @@ mod determinism;
 mod eval;
 mod febrl;
 mod identity;
+mod plugins;
 mod quickstart;
 mod rejects;
 mod store;
@@ -19,7 +20,12 @@ pub fn repo() -> PathBuf {
 
 /// Runs `sleuth` with `args` from the workspace root.
 pub fn sleuth(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sleuth")).args(args).current_dir(repo()).output().expect("sleuth runs")
+    Command::new(env!("CARGO_BIN_EXE_sleuth"))
+        .args(args)
+        .current_dir(repo())
+        .env("SLEUTH_CACHE", repo().join("target").join("plugin-cache"))
+        .output()
+        .expect("sleuth runs")
 }
 
 /// Runs `sleuth` and asserts it succeeded, returning its stdout.

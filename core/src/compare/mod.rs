@@ -130,28 +130,43 @@ pub enum Method {
     Levenshtein(Vec<usize>),
     /// Damerau–Levenshtein distance of at most each limit (ascending).
     DamerauLevenshtein(Vec<usize>),
+    /// A matcher plugin (index in the job's matchers) with its declared
+    /// levels. Its levels come in batches from the plugin
+    /// ([`crate::plugin::matcher`]), not from [`Method::level`].
+    Plugin {
+        /// The matcher's index in [`crate::config::Job::matchers`].
+        matcher: usize,
+        /// Its levels, strongest agreement first.
+        levels: Vec<String>,
+    },
 }
 
 impl Method {
     /// Levels this method gives, not counting [`Level::MISSING`]: exact, each
     /// band, different.
     pub fn level_count(&self) -> usize {
+        if let Method::Plugin { levels, .. } = self {
+            return levels.len();
+        }
         2 + match self {
             Method::Exact => 0,
             Method::Identifier(identifier) => identifier.levels().len() - 2,
             Method::JaroWinkler(t) | Method::Jaro(t) => t.len(),
             Method::Levenshtein(d) | Method::DamerauLevenshtein(d) => d.len(),
+            Method::Plugin { .. } => 0,
         }
     }
 
     /// A short label per level for people: `exact`, `jw>=0.92`, `lev<=1`, `different`.
     pub fn level_labels(&self) -> Vec<String> {
-        if let Method::Identifier(identifier) = self {
-            return identifier.levels().iter().map(|l| l.to_string()).collect();
+        match self {
+            Method::Identifier(identifier) => return identifier.levels().iter().map(|l| l.to_string()).collect(),
+            Method::Plugin { levels, .. } => return levels.clone(),
+            _ => {}
         }
         let mut labels = vec!["exact".to_string()];
         match self {
-            Method::Exact | Method::Identifier(_) => {}
+            Method::Exact | Method::Identifier(_) | Method::Plugin { .. } => {}
             Method::JaroWinkler(t) => labels.extend(t.iter().map(|t| format!("jw>={t}"))),
             Method::Jaro(t) => labels.extend(t.iter().map(|t| format!("jaro>={t}"))),
             Method::Levenshtein(d) => labels.extend(d.iter().map(|d| format!("lev<={d}"))),
@@ -165,14 +180,16 @@ impl Method {
     pub fn level(&self, a: &str, b: &str) -> Level {
         // An identifier comparator decides even for equal strings: two equal
         // masked card numbers are not the same card.
-        if let Method::Identifier(identifier) = self {
-            return Level(identifier.level(a, b) as u8);
+        match self {
+            Method::Identifier(identifier) => return Level(identifier.level(a, b) as u8),
+            Method::Plugin { .. } => return Level::MISSING,
+            _ => {}
         }
         if a == b {
             return Level(0);
         }
         let band = match self {
-            Method::Exact | Method::Identifier(_) => None,
+            Method::Exact | Method::Identifier(_) | Method::Plugin { .. } => None,
             Method::JaroWinkler(t) => band_at_least(strsim::jaro_winkler(a, b), t),
             Method::Jaro(t) => band_at_least(strsim::jaro(a, b), t),
             Method::Levenshtein(d) => band_at_most(strsim::levenshtein(a, b), d),
@@ -239,6 +256,9 @@ impl Comparison {
 
     /// The level of two records under this comparison.
     pub fn compare_records(&self, a: &Record, b: &Record) -> Level {
+        if let Method::Plugin { .. } = self.method {
+            return Level::MISSING;
+        }
         match self.across {
             None => self.compare(&a.normalized[self.attribute], &b.normalized[self.attribute]),
             Some(other) => self

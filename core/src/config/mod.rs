@@ -8,4 +8,4 @@ pub mod settings;
 
 pub use diagnostic::ConfigError;
 pub use options::Format;
-pub use settings::{Attribute, Blocking, Column, Job, ModelSettings, Source};
+pub use settings::{Attribute, Blocking, Column, Job, ModelSettings, Reader, Source};

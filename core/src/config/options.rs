@@ -36,6 +36,39 @@ pub struct JobOptions {
     /// `[model]`: how the scoring model is trained.
     #[serde(default)]
     pub model: ModelOptions,
+    /// `[[matcher]]`: matcher plugins, each adding a comparison.
+    #[serde(rename = "matcher", default)]
+    pub matchers: Vec<MatcherOptions>,
+}
+
+/// `plugin = { path = "…", sha256 = "…" }`: a WebAssembly plugin, pinned by
+/// its hash, with the bounds it runs within.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginOptions {
+    /// The `.wasm` component, relative to the job file.
+    pub path: Spanned<String>,
+    /// Its sha256 in hex (`sleuth plugin build` and `inspect` print it). A
+    /// plugin whose file has another hash is refused.
+    pub sha256: Option<Spanned<String>>,
+    /// Linear memory an instance may use, in MiB. Default: 256.
+    pub memory_mib: Option<Spanned<u64>>,
+    /// Instructions one call may execute. Default: 2,000,000,000.
+    pub fuel_per_call: Option<Spanned<u64>>,
+    /// Wall-clock milliseconds one call may take. Default: 10,000.
+    pub deadline_ms: Option<Spanned<u64>>,
+}
+
+/// `[[matcher]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatcherOptions {
+    /// The matcher plugin.
+    pub plugin: Spanned<PluginOptions>,
+    /// The attribute it compares; its kind must be one the plugin declares.
+    pub attribute: Spanned<String>,
+    /// The comparison's name in outputs. Default: the plugin's name.
+    pub name: Option<Spanned<String>>,
 }
 
 /// `[job]`
@@ -75,6 +108,9 @@ pub struct SourceOptions {
     pub path: Spanned<String>,
     /// `csv` or `jsonl`. Default: from the file's extension.
     pub format: Option<Spanned<Format>>,
+    /// A parser plugin reading the file instead of a built-in reader.
+    /// `[source.fields]` then maps the plugin's field names.
+    pub plugin: Option<Spanned<PluginOptions>>,
     /// The column holding record ids. Default: the record's line number.
     pub id: Option<Spanned<String>>,
     /// Column → attribute kind (`email = "email"`), or a table naming the

@@ -3,15 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use super::diagnostic::{ConfigError, closest};
-use super::options::{Format, JobOptions, MethodName, SourceOptions};
+use super::options::{Format, JobOptions, MethodName, PluginOptions, SourceOptions};
 use crate::blocking::{self, BlockingKey};
 use crate::compare::{self, Comparison, Identifier, Method};
 use crate::normalize;
+use crate::plugin::{self, Plugin};
 use crate::record::AttributeKind;
 
 /// A resolution job, ready to run.
@@ -41,6 +43,28 @@ pub struct Job {
     pub threshold: f64,
     /// Whether records of one source are compared with each other.
     pub within_source: bool,
+    /// The matcher plugins, indexed by [`Method::Plugin`] comparisons.
+    pub matchers: Vec<Arc<plugin::Matcher>>,
+}
+
+impl Job {
+    /// Every plugin of the job: the sources' parsers, then the matchers.
+    pub fn plugins(&self) -> Vec<&Plugin> {
+        let parsers = self.sources.iter().filter_map(|s| match &s.reader {
+            Reader::Plugin(parser) => Some(parser.as_ref()),
+            _ => None,
+        });
+        parsers.chain(self.matchers.iter().map(|m| &m.plugin)).collect()
+    }
+}
+
+/// How a source is read.
+#[derive(Debug, Clone)]
+pub enum Reader {
+    /// A built-in reader.
+    Builtin(Format),
+    /// A parser plugin.
+    Plugin(Arc<plugin::Parser>),
 }
 
 /// One input of a job.
@@ -51,7 +75,7 @@ pub struct Source {
     /// The file.
     pub path: PathBuf,
     /// The reader.
-    pub format: Format,
+    pub reader: Reader,
     /// The column holding record ids; `None` numbers records by line.
     pub id_column: Option<String>,
     /// The columns read, each with the attribute it feeds.
@@ -163,7 +187,8 @@ impl Resolver<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         self.check_unique_source_names(&options.sources)?;
 
-        let comparisons = self.comparisons(&options, &attributes)?;
+        let mut comparisons = self.comparisons(&options, &attributes)?;
+        let matchers = self.matchers(&options, &attributes, &mut comparisons)?;
         let blocking = self.blocking(&options, &attributes)?;
         let model = self.model(&options, &comparisons)?;
 
@@ -203,6 +228,7 @@ impl Resolver<'_> {
             model,
             threshold,
             within_source: options.resolution.within_source,
+            matchers,
         })
     }
 
@@ -241,19 +267,32 @@ impl Resolver<'_> {
         if !path.is_file() {
             return Err(self.error(&options.path, format!("source file {} does not exist", path.display())));
         }
-        let format = match &options.format {
-            Some(format) => *format.get_ref(),
-            None => match path.extension().and_then(|e| e.to_str()) {
-                Some("csv") => Format::Csv,
-                Some("jsonl" | "ndjson") => Format::Jsonl,
+        let reader = match (&options.plugin, &options.format) {
+            (Some(_), Some(format)) => {
+                return Err(self.error(format, "a source has either a format or a plugin, not both"));
+            }
+            (Some(plugin), None) => {
+                let parser = self.plugin(plugin)?;
+                if parser.world != plugin::World::Parser {
+                    return Err(
+                        self.error(plugin, format!("plugin {} is a {}, not a parser", parser.label(), parser.world))
+                    );
+                }
+                Reader::Plugin(Arc::new(parser))
+            }
+            (None, Some(format)) => Reader::Builtin(*format.get_ref()),
+            (None, None) => match path.extension().and_then(|e| e.to_str()) {
+                Some("csv") => Reader::Builtin(Format::Csv),
+                Some("jsonl" | "ndjson") => Reader::Builtin(Format::Jsonl),
                 _ => {
                     return Err(self.error(
                         &options.path,
-                        "cannot tell the format from the file's extension: add format = \"csv\" or \"jsonl\"",
+                        "cannot tell the format from the file's extension: add format = \"csv\" or \"jsonl\", or a plugin",
                     ));
                 }
             },
         };
+        let is_csv = matches!(reader, Reader::Builtin(Format::Csv));
         if options.fields.is_empty() {
             return Err(self.error(&options.name, "the source maps no columns: add a [source.fields] table"));
         }
@@ -279,7 +318,7 @@ impl Resolver<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         let separator = match &options.separator {
             Some(s) if s.get_ref().is_empty() => return Err(self.error(s, "the separator must not be empty")),
-            Some(s) if format != Format::Csv => return Err(self.error(s, "a separator applies to CSV sources only")),
+            Some(s) if !is_csv => return Err(self.error(s, "a separator applies to CSV sources only")),
             Some(s) => Some(s.get_ref().clone()),
             None => None,
         };
@@ -293,7 +332,7 @@ impl Resolver<'_> {
         Ok(Source {
             name: options.name.get_ref().clone(),
             path,
-            format,
+            reader,
             id_column: options.id.as_ref().map(|id| id.get_ref().clone()),
             columns,
             separator,
@@ -301,6 +340,42 @@ impl Resolver<'_> {
             normalize: normalize::Context {
                 default_region: self.region(&options.default_region)?.or(job_region.map(str::to_string)),
             },
+        })
+    }
+
+    /// Loads a plugin: its file relative to the job file, checked against its
+    /// pinned sha256, within its limits.
+    fn plugin(&self, options: &Spanned<PluginOptions>) -> Result<Plugin, ConfigError> {
+        let spec = options.get_ref();
+        let path = self.relative(spec.path.get_ref());
+        if !path.is_file() {
+            return Err(self.error(&spec.path, format!("plugin file {} does not exist", path.display())).with_help(
+                "build it with `sleuth plugin build PLUGIN_CRATE`, which prints the .wasm path and its sha256",
+            ));
+        }
+        let Some(pinned) = &spec.sha256 else {
+            let actual = std::fs::read(&path).map(|bytes| plugin::sha256_hex(&bytes)).unwrap_or_default();
+            return Err(self
+                .error(options, "the plugin is not pinned: a job runs only the plugin it names by hash")
+                .with_help(format!("add sha256 = \"{actual}\" if {} is the plugin you mean to run", path.display())));
+        };
+        let defaults = plugin::Limits::default();
+        let mut limits = defaults;
+        for (value, slot, what) in [
+            (&spec.memory_mib, &mut limits.memory_mib, "memory_mib"),
+            (&spec.fuel_per_call, &mut limits.fuel_per_call, "fuel_per_call"),
+            (&spec.deadline_ms, &mut limits.deadline_ms, "deadline_ms"),
+        ] {
+            if let Some(value) = value {
+                if *value.get_ref() == 0 {
+                    return Err(self.error(value, format!("{what} must be more than 0")));
+                }
+                *slot = *value.get_ref();
+            }
+        }
+        Plugin::load(&path, Some(pinned.get_ref()), limits).map_err(|e| {
+            let span: &Spanned<String> = if e.message.starts_with("sha256 mismatch") { pinned } else { &spec.path };
+            self.error(span, e.to_string())
         })
     }
 
@@ -348,6 +423,7 @@ impl Resolver<'_> {
                 Method::Jaro(_) => MethodName::Jaro,
                 Method::Levenshtein(_) => MethodName::Levenshtein,
                 Method::DamerauLevenshtein(_) => MethodName::DamerauLevenshtein,
+                Method::Plugin { .. } => unreachable!("matcher comparisons are added after [[compare]] is applied"),
             });
             comparison.method = match (&compare.levels, method) {
                 (None, _) if compare.method.is_none() => comparison.method.clone(),
@@ -430,6 +506,51 @@ impl Resolver<'_> {
             ));
         }
         Ok(comparisons)
+    }
+
+    /// Loads the `[[matcher]]` plugins, adding a comparison for each.
+    fn matchers(
+        &self,
+        options: &JobOptions,
+        attributes: &[Attribute],
+        comparisons: &mut Vec<Comparison>,
+    ) -> Result<Vec<Arc<plugin::Matcher>>, ConfigError> {
+        let mut matchers = Vec::new();
+        for options in &options.matchers {
+            let attribute = self.attribute_index(attributes, &options.attribute)?;
+            let loaded = self.plugin(&options.plugin)?;
+            let label = loaded.label();
+            let matcher = plugin::Matcher::new(loaded).map_err(|e| self.error(&options.plugin, e.to_string()))?;
+            let kind = attributes[attribute].kind.to_string();
+            if !matcher.declaration.kinds.contains(&kind) {
+                return Err(self.error(
+                    &options.attribute,
+                    format!(
+                        "plugin {label} compares {}, not `{kind}` (the kind of attribute `{}`)",
+                        matcher.declaration.kinds.join(", "),
+                        attributes[attribute].name
+                    ),
+                ));
+            }
+            let name = match &options.name {
+                Some(name) => name.get_ref().clone(),
+                None => matcher.plugin.info.name.clone(),
+            };
+            if comparisons.iter().any(|c| c.name == name) {
+                let span = options.name.as_ref().unwrap_or(&options.attribute);
+                return Err(self.error(span, format!("a comparison named `{name}` already exists: add name = \"…\"")));
+            }
+            comparisons.push(Comparison {
+                name,
+                attribute,
+                across: None,
+                group: None,
+                method: Method::Plugin { matcher: matchers.len(), levels: matcher.declaration.levels.clone() },
+                damp_common_values: false,
+            });
+            matchers.push(Arc::new(matcher));
+        }
+        Ok(matchers)
     }
 
     fn similarity_levels(&self, levels: &Spanned<Vec<f64>>) -> Result<Vec<f64>, ConfigError> {
@@ -594,7 +715,7 @@ given = { kind = "name", attribute = "given_name" }
         assert_eq!(job.comparisons[3].across, Some(2));
         assert_eq!(job.comparisons[0].method, compare::default_method(AttributeKind::Email));
         assert_eq!(job.threshold, DEFAULT_THRESHOLD);
-        assert_eq!(job.sources[0].format, Format::Csv);
+        assert!(matches!(job.sources[0].reader, Reader::Builtin(Format::Csv)));
         assert!(job.output.ends_with("out/t"));
         assert_eq!(job.sha256.len(), 64);
     }

@@ -8,10 +8,11 @@
 
 mod csv;
 mod jsonl;
+mod plugin;
 
 use std::collections::HashMap;
 
-use crate::config::{Format, Job, Source};
+use crate::config::{Format, Job, Reader, Source};
 use crate::error::Result;
 use crate::record::Record;
 
@@ -20,8 +21,8 @@ use crate::record::Record;
 pub struct Reject {
     /// The source's name.
     pub source: String,
-    /// Where in the file: `line 12`.
-    pub line: u64,
+    /// Where in the file: `line 12`, `bytes 0-65535`.
+    pub location: String,
     /// Why it was rejected.
     pub reason: String,
     /// The start of the row as read, for a person to recognise it.
@@ -54,9 +55,10 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
         read: SourceRead::default(),
         ids: HashMap::new(),
     };
-    match source.format {
-        Format::Csv => csv::read(source, &mut rows)?,
-        Format::Jsonl => jsonl::read(source, &mut rows)?,
+    match &source.reader {
+        Reader::Builtin(Format::Csv) => csv::read(source, &mut rows)?,
+        Reader::Builtin(Format::Jsonl) => jsonl::read(source, &mut rows)?,
+        Reader::Plugin(parser) => plugin::read(source, parser, &mut rows)?,
     }
     Ok(rows.read)
 }
@@ -64,9 +66,9 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
 /// Checks that a source's file fits its mapping (the mapped columns exist),
 /// without reading its rows.
 pub fn check_source(source: &Source) -> Result<()> {
-    match source.format {
-        Format::Csv => csv::check_header(source),
-        Format::Jsonl => Ok(()),
+    match source.reader {
+        Reader::Builtin(Format::Csv) => csv::check_header(source),
+        Reader::Builtin(Format::Jsonl) | Reader::Plugin(_) => Ok(()),
     }
 }
 
@@ -81,10 +83,16 @@ struct Rows<'a> {
 
 impl Rows<'_> {
     fn reject(&mut self, line: u64, reason: String, excerpt: &str) {
-        self.read.rejects.push(Reject { source: self.source.name.clone(), line, reason, excerpt: excerpt_of(excerpt) });
+        self.reject_at(format!("line {line}"), reason, excerpt);
     }
 
-    /// Adds a record; `id` is `None` when the source numbers records by line.
+    fn reject_at(&mut self, location: String, reason: String, excerpt: &str) {
+        let source = self.source.name.clone();
+        self.read.rejects.push(Reject { source, location, reason, excerpt: excerpt_of(excerpt) });
+    }
+
+    /// Adds a record; `id` is `None` when the source numbers records by line
+    /// (or, for a plugin's records without lines, by byte offset).
     fn accept(&mut self, line: u64, id: Option<&str>, values: Vec<Vec<String>>, excerpt: &str) {
         let id = match id {
             Some(id) if id.trim().is_empty() => {

@@ -1,5 +1,5 @@
-//! Lines of `username,email`, one record each, id the line number; panics on
-//! a line that says `boom`.
+//! Lines of `username,email`, one record each, id the username; panics on a
+//! line that says `boom`.
 
 use sleuth_sdk::{Line, Lines, ParseError, Parsed, Parser, Record};
 
@@ -15,10 +15,7 @@ fn record(line: &Line, parsed: &mut Parsed) {
     }
     let (username, email) = text.split_once(',').unwrap_or((&text, ""));
     parsed.records.push(
-        Record::at(line.position())
-            .id(line.number.to_string())
-            .with("username", "username", username)
-            .with("email", "email", email),
+        Record::at(line.position()).id(username).with("username", "username", username).with("email", "email", email),
     );
 }
 

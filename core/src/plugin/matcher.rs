@@ -1,0 +1,275 @@
+//! Matcher plugins: batches of record pairs in, a level and a rule id per
+//! pair out.
+//!
+//! Pairs cross in batches ([`BATCH`] pairs a call), each record's values once
+//! per batch. Instances are pooled, one per worker thread at most; an
+//! instance that fails a call is dropped and the next call gets a fresh one.
+
+use std::sync::Mutex;
+
+use wasmtime::Store;
+
+use super::bindings::matcher::Matcher as Bindings;
+use super::bindings::parser::sleuth::plugin::types;
+use super::{HostState, Info, Plugin, PluginError};
+
+/// Pairs per call.
+pub const BATCH: usize = 1024;
+
+/// What a matcher compares and the levels it returns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Declaration {
+    /// Attribute kinds, such as `username`.
+    pub kinds: Vec<String>,
+    /// Levels, strongest agreement first; the last means "different".
+    pub levels: Vec<String>,
+}
+
+/// One record's values, as the matcher sees them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// As read.
+    pub raw: Vec<String>,
+    /// As normalized.
+    pub normalized: Vec<String>,
+}
+
+/// A matcher's verdict: a level (`None`: no opinion) and the deciding rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The level's index in the declaration.
+    pub level: Option<u8>,
+    /// The rule's id.
+    pub rule: String,
+}
+
+/// A loaded matcher plugin with its declaration and a pool of instances.
+pub struct Matcher {
+    /// The plugin.
+    pub plugin: Plugin,
+    /// What it declared at load.
+    pub declaration: Declaration,
+    idle: Mutex<Vec<Instance>>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher").field("plugin", &self.plugin).field("declaration", &self.declaration).finish()
+    }
+}
+
+struct Instance {
+    store: Store<HostState>,
+    bindings: Bindings,
+}
+
+impl Instance {
+    fn new(plugin: &Plugin, doing: &str) -> Result<Instance, PluginError> {
+        let mut store = plugin.store();
+        plugin.arm(&mut store);
+        let bindings = Bindings::instantiate(&mut store, &plugin.component, &plugin.linker)
+            .map_err(|e| plugin.failure(&store, doing, &e))?;
+        Ok(Instance { store, bindings })
+    }
+}
+
+pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
+    let mut instance = Instance::new(plugin, "describing itself")?;
+    plugin.arm(&mut instance.store);
+    let info = instance
+        .bindings
+        .sleuth_plugin_matching()
+        .call_describe(&mut instance.store)
+        .map_err(|e| plugin.failure(&instance.store, "describing itself", &e))?;
+    Ok(Info { name: info.name, version: info.version, sdk_version: info.sdk_version })
+}
+
+impl Matcher {
+    /// Asks a loaded matcher plugin what it compares.
+    pub fn new(plugin: Plugin) -> Result<Matcher, PluginError> {
+        if plugin.world != super::World::Matcher {
+            return Err(PluginError {
+                plugin: plugin.label(),
+                message: format!("is a {} plugin, not a matcher", plugin.world),
+            });
+        }
+        let doing = "declaring what it compares";
+        let mut instance = Instance::new(&plugin, doing)?;
+        plugin.arm(&mut instance.store);
+        let declared = instance
+            .bindings
+            .sleuth_plugin_matching()
+            .call_declare(&mut instance.store)
+            .map_err(|e| plugin.failure(&instance.store, doing, &e))?;
+        if declared.levels.len() < 2 || declared.levels.len() > 32 {
+            return Err(PluginError {
+                plugin: plugin.label(),
+                message: format!("declares {} levels; a matcher needs 2 to 32", declared.levels.len()),
+            });
+        }
+        let declaration = Declaration { kinds: declared.kinds, levels: declared.levels };
+        Ok(Matcher { plugin, declaration, idle: Mutex::new(vec![instance]) })
+    }
+
+    /// Compares `pairs` (indexes into `subjects`) in one call.
+    pub fn compare(
+        &self,
+        subjects: &[Subject],
+        pairs: &[(u32, u32)],
+        doing: &str,
+    ) -> Result<Vec<Verdict>, PluginError> {
+        let plugin = &self.plugin;
+        let pooled = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or_default();
+        let mut instance = match pooled {
+            Some(instance) => instance,
+            None => Instance::new(plugin, doing)?,
+        };
+        let wit_subjects: Vec<types::Subject> =
+            subjects.iter().map(|s| types::Subject { raw: s.raw.clone(), normalized: s.normalized.clone() }).collect();
+        plugin.arm(&mut instance.store);
+        let result = instance.bindings.sleuth_plugin_matching().call_compare(&mut instance.store, &wit_subjects, pairs);
+        // A failed instance is dropped here; a good one goes back to the pool.
+        let verdicts = match result {
+            Err(error) => return Err(plugin.failure(&instance.store, doing, &error)),
+            Ok(Err(message)) => {
+                return Err(PluginError { plugin: plugin.label(), message: format!("{message} (while {doing})") });
+            }
+            Ok(Ok(verdicts)) => verdicts,
+        };
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(instance);
+        }
+        if verdicts.len() != pairs.len() {
+            return Err(PluginError {
+                plugin: plugin.label(),
+                message: format!("returned {} verdicts for {} pairs (while {doing})", verdicts.len(), pairs.len()),
+            });
+        }
+        let levels = self.declaration.levels.len();
+        verdicts
+            .into_iter()
+            .map(|v| match v.level {
+                Some(level) if usize::from(level) >= levels => Err(PluginError {
+                    plugin: plugin.label(),
+                    message: format!("returned level {level} but declares {levels} levels (while {doing})"),
+                }),
+                level => Ok(Verdict { level, rule: v.rule }),
+            })
+            .collect()
+    }
+}
+
+/// A matcher comparison's verdicts on a run's candidate pairs.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    /// The comparison's index in the job.
+    pub comparison: usize,
+    /// The rule ids seen, in order of first use.
+    pub rules: Vec<String>,
+    /// Per candidate pair: its rule's index in `rules`, or `u16::MAX`.
+    pub rule_of_pair: Vec<u16>,
+}
+
+impl Evidence {
+    /// The rule that decided pair `pair`, if any.
+    pub fn rule(&self, pair: usize) -> Option<&str> {
+        self.rule_of_pair.get(pair).and_then(|&r| self.rules.get(usize::from(r))).map(String::as_str)
+    }
+}
+
+/// A batch the matcher failed on: its pairs are scored without its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedBatch {
+    /// The first and last pair of the batch (indexes among the candidates).
+    pub pairs: (usize, usize),
+    /// The error.
+    pub error: PluginError,
+    /// The batch's first pair, as record indexes.
+    pub first: (RecordIndex, RecordIndex),
+}
+
+use crate::compare::Level;
+use crate::record::{Record, RecordIndex};
+use rayon::prelude::*;
+
+impl Matcher {
+    /// Fills column `comparison` (of `width`) of `vectors` for `pairs` (the
+    /// candidates from index `first_pair` on) with the matcher's levels on
+    /// `attribute`, recording each pair's rule in `evidence`. Pairs where a
+    /// record has no value stay missing, as do the pairs of a failed batch.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fill(
+        &self,
+        comparison: usize,
+        width: usize,
+        attribute: usize,
+        records: &[Record],
+        pairs: &[(RecordIndex, RecordIndex)],
+        first_pair: usize,
+        vectors: &mut [Level],
+        evidence: &mut Evidence,
+    ) -> Vec<FailedBatch> {
+        let batches: Vec<Result<Vec<(usize, Verdict)>, FailedBatch>> = pairs
+            .par_chunks(BATCH)
+            .enumerate()
+            .map(|(b, batch)| {
+                let start = b * BATCH;
+                let mut slot: std::collections::HashMap<RecordIndex, u32> = std::collections::HashMap::new();
+                let mut subjects = Vec::new();
+                let mut sent = Vec::new();
+                let mut which = Vec::new();
+                for (i, &(x, y)) in batch.iter().enumerate() {
+                    let (rx, ry) = (&records[x as usize], &records[y as usize]);
+                    if rx.values[attribute].is_empty() || ry.values[attribute].is_empty() {
+                        continue;
+                    }
+                    let mut index = |n: RecordIndex, r: &Record| {
+                        *slot.entry(n).or_insert_with(|| {
+                            subjects.push(Subject {
+                                raw: r.values[attribute].clone(),
+                                normalized: r.normalized[attribute].clone(),
+                            });
+                            subjects.len() as u32 - 1
+                        })
+                    };
+                    let pair = (index(x, rx), index(y, ry));
+                    sent.push(pair);
+                    which.push(start + i);
+                }
+                if sent.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let (from, to) = (first_pair + start, first_pair + start + batch.len() - 1);
+                let doing = format!("comparing candidate pairs {from}-{to}");
+                match self.compare(&subjects, &sent, &doing) {
+                    Ok(verdicts) => Ok(which.into_iter().zip(verdicts).collect()),
+                    Err(error) => Err(FailedBatch { pairs: (from, to), error, first: batch[0] }),
+                }
+            })
+            .collect();
+        let mut failed = Vec::new();
+        evidence.comparison = comparison;
+        evidence.rule_of_pair.resize(first_pair + pairs.len(), u16::MAX);
+        for batch in batches {
+            match batch {
+                Ok(verdicts) => {
+                    for (i, verdict) in verdicts {
+                        let Some(level) = verdict.level else { continue };
+                        vectors[i * width + comparison] = Level(level);
+                        let rule = match evidence.rules.iter().position(|r| *r == verdict.rule) {
+                            Some(rule) => rule,
+                            None if evidence.rules.len() < usize::from(u16::MAX) => {
+                                evidence.rules.push(verdict.rule);
+                                evidence.rules.len() - 1
+                            }
+                            None => continue,
+                        };
+                        evidence.rule_of_pair[first_pair + i] = rule as u16;
+                    }
+                }
+                Err(batch) => failed.push(batch),
+            }
+        }
+        failed
+    }
+}
