@@ -27,7 +27,7 @@ use crate::eval;
 use crate::index::Store;
 use crate::normalize;
 use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, PluginSummary, SourceSummary, Summary};
-use crate::plugin::matcher::Evidence as MatcherEvidence;
+use crate::plugin::matcher::{Evidence as MatcherEvidence, FailedBatch};
 use crate::progress;
 use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
@@ -115,40 +115,20 @@ impl Run<'_> {
             let bar = progress::bar("compare", pairs.len() as u64);
             let width = job.comparisons.len();
             let mut vectors = Vec::with_capacity(pairs.len() * width);
-            let mut evidence: Vec<MatcherEvidence> = job
-                .comparisons
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| matches!(c.method, compare::Method::Plugin { .. }))
-                .map(|(k, _)| MatcherEvidence { comparison: k, ..MatcherEvidence::default() })
-                .collect();
+            let mut evidence = matcher_evidence(job);
             for (c, chunk) in pairs.chunks(CHUNK).enumerate() {
                 let mut levels = compare::comparison_vectors(&job.comparisons, &records, chunk);
-                for (k, comparison) in job.comparisons.iter().enumerate() {
-                    let compare::Method::Plugin { matcher, .. } = comparison.method else { continue };
-                    let slot = evidence.iter().position(|e| e.comparison == k).expect("one evidence per matcher");
-                    let failed = job.matchers[matcher].fill(
-                        k,
-                        width,
-                        comparison.attribute,
-                        &records,
-                        chunk,
-                        c * CHUNK,
-                        &mut levels,
-                        &mut evidence[slot],
-                    );
-                    for batch in failed {
-                        let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
-                        rejects.push(Reject {
-                            source: format!("matcher {}", comparison.name),
-                            location: format!("candidate pairs {}-{}", batch.pairs.0, batch.pairs.1),
-                            reason: format!("{}; these pairs are scored without its verdict", batch.error),
-                            excerpt: format!(
-                                "first pair: {}:{} and {}:{}",
-                                job.sources[a.source as usize].name, a.id, job.sources[b.source as usize].name, b.id
-                            ),
-                        });
-                    }
+                for (name, batch) in fill_matchers(job, &records, chunk, c * CHUNK, &mut levels, &mut evidence) {
+                    let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
+                    rejects.push(Reject {
+                        source: format!("matcher {name}"),
+                        location: format!("candidate pairs {}-{}", batch.pairs.0, batch.pairs.1),
+                        reason: format!("{}; these pairs are scored without its verdict", batch.error),
+                        excerpt: format!(
+                            "first pair: {}:{} and {}:{}",
+                            job.sources[a.source as usize].name, a.id, job.sources[b.source as usize].name, b.id
+                        ),
+                    });
                 }
                 vectors.extend(levels);
                 bar.inc(chunk.len() as u64);
@@ -289,7 +269,10 @@ fn train(
     let comparisons = &job.comparisons;
     let width = comparisons.len();
     let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
-    let random_vectors = compare::comparison_vectors(comparisons, records, &random);
+    let mut random_vectors = compare::comparison_vectors(comparisons, records, &random);
+    for (name, batch) in fill_matchers(job, records, &random, 0, &mut random_vectors, &mut matcher_evidence(job)) {
+        tracing::warn!(comparison = name, "a batch of the u sample is left out: {}", batch.error);
+    }
     let random_patterns = em::pattern_counts(&random_vectors, width);
     let mut u: Vec<Vec<f64>> = comparisons
         .iter()
@@ -351,6 +334,39 @@ fn train(
             expected_matches: outcome.expected_matches,
         },
     }
+}
+
+/// An empty evidence table per matcher comparison of `job`.
+fn matcher_evidence(job: &Job) -> Vec<MatcherEvidence> {
+    job.comparisons
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.method, compare::Method::Plugin { .. }))
+        .map(|(k, _)| MatcherEvidence { comparison: k, ..MatcherEvidence::default() })
+        .collect()
+}
+
+/// Fills the matcher comparisons' columns of `levels` (the vectors of
+/// `pairs`, the candidates from `first_pair` on) by calling the plugins;
+/// returns the batches that failed, with their comparison's name.
+fn fill_matchers(
+    job: &Job,
+    records: &[Record],
+    pairs: &[(RecordIndex, RecordIndex)],
+    first_pair: usize,
+    levels: &mut [Level],
+    evidence: &mut [MatcherEvidence],
+) -> Vec<(String, FailedBatch)> {
+    let width = job.comparisons.len();
+    let mut failed = Vec::new();
+    for (k, comparison) in job.comparisons.iter().enumerate() {
+        let compare::Method::Plugin { matcher, .. } = comparison.method else { continue };
+        let slot = evidence.iter_mut().find(|e| e.comparison == k).expect("one evidence table per matcher");
+        let batches =
+            job.matchers[matcher].fill(k, width, comparison.attribute, records, pairs, first_pair, levels, slot);
+        failed.extend(batches.into_iter().map(|batch| (comparison.name.clone(), batch)));
+    }
+    failed
 }
 
 /// Each comparison's correlation group as an index, groups numbered by first use.

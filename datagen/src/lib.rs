@@ -1,27 +1,34 @@
 //! Deterministic synthetic data for Sleuth.
 //!
 //! Generates people with names, usernames, emails, phones, IPs and payment cards, and writes
-//! their records into three sources that disagree the way real sources do (typos, case,
-//! formats, missing fields, alternative addresses, duplicate accounts), plus the ground truth:
+//! their records into sources that disagree the way real sources do (typos, case, formats,
+//! missing fields, alternative addresses, duplicate accounts), plus the ground truth:
 //!
 //! - `forum_accounts.csv`: `account_id,username,email,signup_ip,joined`
 //! - `payments.csv`: `customer_id,cardholder_name,email,card_number,phones,billing_ip`
 //!   (`phones` is multi-valued, `;`-separated)
 //! - `chat_participants.jsonl`: `{"participant_id", "handle", "display_name"?, "emails": [..],
 //!   "ips": [..]}`
-//! - `truth.csv`: `source,id,entity`, one row per record written
+//! - `irc.log` (quickstart profile only): an IRC channel log, `<timestamp> :nick!~ident@ip
+//!   JOIN|PRIVMSG|NICK|…` plus server lines; a record is one `user@host`, its id the first
+//!   mask `nick!~ident@ip` it shows (nicks with keyboard slips, addresses given in messages,
+//!   nick changes; see [`irc`])
+//! - `truth.csv`: `source,id,entity`, one row per record written (the IRC log's last)
 //!
 //! The [`Profile`] says which perturbations a run applies: `quickstart` (the default, the
-//! bundled `data/quickstart`) or `identity`, which adds identity disguises (leetspeak, Cyrillic
-//! look-alikes, Gmail variants, typo domains, masked cards, …) and planted structure (VPN hubs,
-//! common-name strangers, handles that differ only in trailing digits); see [`profile`].
+//! bundled `data/quickstart`, with the IRC log) or `identity`, which adds identity disguises
+//! (leetspeak, Cyrillic look-alikes, Gmail variants, typo domains, masked cards, …) and planted
+//! structure (VPN hubs, common-name strangers, handles that differ only in trailing digits) to
+//! the other three sources and writes no IRC log; see [`profile`].
 //!
 //! The output is a pure function of [`Config`]: every random draw comes from a ChaCha8 stream
 //! keyed by (seed, purpose, person), and rows are written in the order of a keyed permutation,
-//! so memory stays constant whatever the number of persons and the bytes are the same on every
-//! run and platform.
+//! so memory stays constant whatever the number of persons (the IRC log's writer keeps the set
+//! of `user@host` it wrote, to keep them distinct) and the bytes are the same on every run and
+//! platform.
 
 pub mod disguise;
+pub mod irc;
 pub mod names;
 pub mod person;
 pub mod perturb;
@@ -53,6 +60,12 @@ impl Config {
     /// The identity rates, when the profile applies them.
     pub fn identity_rates(&self) -> Option<&IdentityRates> {
         (self.profile == Profile::Identity).then_some(&self.identity)
+    }
+
+    /// Whether the profile has an IRC log (the quickstart does; the identity profile keeps
+    /// to the other three sources).
+    pub fn irc_log(&self) -> bool {
+        self.profile == Profile::Quickstart
     }
 }
 

@@ -7,8 +7,8 @@ use clap::Parser;
 use sleuth_datagen::person::{Planted, hub_ip};
 use sleuth_datagen::{Config, Profile, sources, write_dir};
 
-/// Generate deterministic synthetic records (forum accounts, payments, chat participants)
-/// for the people behind them, with the ground truth.
+/// Generate deterministic synthetic records (forum accounts, payments, chat participants and,
+/// in the quickstart profile, an IRC log) for the people behind them, with the ground truth.
 #[derive(Debug, Parser)]
 #[command(name = "sleuth-datagen", version)]
 struct Args {
@@ -36,6 +36,9 @@ fn main() -> Result<()> {
     println!("{dir}/{}: {} records", sources::FORUM_FILE, counts.forum);
     println!("{dir}/{}: {} records", sources::PAYMENTS_FILE, counts.payments);
     println!("{dir}/{}: {} records", sources::CHAT_FILE, counts.chat);
+    if cfg.irc_log() {
+        println!("{dir}/{}: {} records ({} lines)", sources::IRC_FILE, counts.irc, counts.irc_lines);
+    }
     println!("{dir}/{}: {} rows ({} persons, seed {})", sources::TRUTH_FILE, counts.total(), cfg.persons, cfg.seed);
     if cfg.identity_rates().is_some() {
         let disguised: Vec<String> = counts.disguised.entries().iter().map(|(name, n)| format!("{name} {n}")).collect();

@@ -44,6 +44,10 @@ pub enum Purpose {
     /// Identity profile: the disguises of one record; the record's slot and source are mixed
     /// into the person.
     Disguise = 19,
+    /// Quickstart profile: the IRC log. "Person" is `3 × person` for what a person's
+    /// participants share (presence, IPs, idents), `3 × person + 1 + k` for its `k`-th
+    /// participant, and `u64::MAX` for the server's lines.
+    Irc = 20,
 }
 
 /// SplitMix64's finalizer: a fast, well-mixing bijection on `u64`.

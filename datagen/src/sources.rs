@@ -1,5 +1,6 @@
 //! The sources: what each person's records look like in each of them, and the writers that
-//! stream every source in a shuffled order together with the ground truth.
+//! stream every source in a shuffled order together with the ground truth. The IRC log, a
+//! source of the quickstart profile only, is made in [`crate::irc`].
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -12,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::Config;
+use crate::irc::write_irc;
 use crate::person::{Person, Presence};
 use crate::perturb::{bump_trailing_digit, change_case, maybe_change_case, typo};
 use crate::profile::{Tally, disguise_chat, disguise_forum, disguise_payments};
@@ -28,6 +30,8 @@ pub const FORUM_FILE: &str = "forum_accounts.csv";
 pub const PAYMENTS_FILE: &str = "payments.csv";
 /// The chat source's file name.
 pub const CHAT_FILE: &str = "chat_participants.jsonl";
+/// The IRC log's file name (quickstart profile only).
+pub const IRC_FILE: &str = "irc.log";
 /// The ground truth's file name.
 pub const TRUTH_FILE: &str = "truth.csv";
 
@@ -38,12 +42,17 @@ pub struct Counts {
     pub forum: u64,
     pub payments: u64,
     pub chat: u64,
+    /// Participants (distinct `user@host`) in the IRC log: its records.
+    pub irc: u64,
+    /// Lines of the IRC log, the server's included.
+    pub irc_lines: u64,
     pub disguised: Tally,
 }
 
 impl Counts {
+    /// Records in all sources: the rows of the ground truth.
     pub fn total(&self) -> u64 {
-        self.forum + self.payments + self.chat
+        self.forum + self.payments + self.chat + self.irc
     }
 }
 
@@ -308,8 +317,17 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(T::to_string).unwrap_or_default()
 }
 
-/// Writes the three sources and the ground truth to the given writers.
-pub fn write_sources<W: Write>(cfg: &Config, forum: W, payments: W, chat: W, truth: W) -> Result<Counts> {
+/// Writes the sources and the ground truth to the given writers: the IRC log too when the
+/// profile has it ([`Config::irc_log`]) and `irc` is given (in other profiles `irc` is left
+/// empty). Its truth rows come after the others'.
+pub fn write_sources<W: Write>(
+    cfg: &Config,
+    forum: W,
+    payments: W,
+    chat: W,
+    irc: Option<W>,
+    truth: W,
+) -> Result<Counts> {
     let mut counts = Counts::default();
     let mut truth = csv::Writer::from_writer(truth);
     truth.write_record(["source", "id", "entity"])?;
@@ -378,11 +396,16 @@ pub fn write_sources<W: Write>(cfg: &Config, forum: W, payments: W, chat: W, tru
     )?;
     out.flush()?;
 
+    if let Some(irc) = irc.filter(|_| cfg.irc_log()) {
+        (counts.irc, counts.irc_lines) = write_irc(cfg, irc, &mut truth)?;
+    }
+
     truth.flush()?;
     Ok(counts)
 }
 
-/// Writes the four files into `dir` (created if needed).
+/// Writes the files into `dir` (created if needed): the three sources and the ground truth,
+/// and the IRC log when the profile has one.
 pub fn write_dir(cfg: &Config, dir: &Path) -> Result<Counts> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let open = |name: &str| -> Result<BufWriter<File>> {
@@ -390,7 +413,8 @@ pub fn write_dir(cfg: &Config, dir: &Path) -> Result<Counts> {
         let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
         Ok(BufWriter::with_capacity(1 << 16, file))
     };
-    let counts = write_sources(cfg, open(FORUM_FILE)?, open(PAYMENTS_FILE)?, open(CHAT_FILE)?, open(TRUTH_FILE)?)?;
+    let irc = if cfg.irc_log() { Some(open(IRC_FILE)?) } else { None };
+    let counts = write_sources(cfg, open(FORUM_FILE)?, open(PAYMENTS_FILE)?, open(CHAT_FILE)?, irc, open(TRUTH_FILE)?)?;
     Ok(counts)
 }
 
@@ -400,15 +424,15 @@ mod tests {
     use crate::Profile;
     use crate::values::luhn_valid;
 
-    /// The four files of a run, in memory.
-    fn run(persons: u64, seed: u64) -> (Counts, [String; 4]) {
+    /// The five files of a run, in memory: forum, payments, chat, truth, IRC log.
+    fn run(persons: u64, seed: u64) -> (Counts, [String; 5]) {
         run_cfg(&Config { persons, seed, ..Config::default() })
     }
 
-    fn run_cfg(cfg: &Config) -> (Counts, [String; 4]) {
-        let mut bufs: [Vec<u8>; 4] = Default::default();
-        let [forum, payments, chat, truth] = &mut bufs;
-        let counts = write_sources(cfg, forum, payments, chat, truth).unwrap();
+    fn run_cfg(cfg: &Config) -> (Counts, [String; 5]) {
+        let mut bufs: [Vec<u8>; 5] = Default::default();
+        let [forum, payments, chat, truth, irc] = &mut bufs;
+        let counts = write_sources(cfg, forum, payments, chat, Some(irc), truth).unwrap();
         (counts, bufs.map(|b| String::from_utf8(b).unwrap()))
     }
 
@@ -428,10 +452,12 @@ mod tests {
 
     #[test]
     fn truth_covers_every_record_once() {
-        let (counts, [forum, payments, chat, truth]) = run(300, 1);
+        let (counts, [forum, payments, chat, truth, irc]) = run(300, 1);
         assert_eq!(forum.lines().count() as u64, counts.forum + 1);
         assert_eq!(payments.lines().count() as u64, counts.payments + 1);
         assert_eq!(chat.lines().count() as u64, counts.chat);
+        assert_eq!(irc.lines().count() as u64, counts.irc_lines);
+        assert!(counts.irc > 50 && counts.irc_lines > 3 * counts.irc, "{counts:?}");
         let mut rows: Vec<(String, String)> = csv::Reader::from_reader(truth.as_bytes())
             .records()
             .map(|r| {
@@ -443,12 +469,13 @@ mod tests {
         rows.sort();
         rows.dedup();
         assert_eq!(rows.len() as u64, counts.total(), "duplicate ids");
-        assert!(rows.iter().all(|(s, _)| ["forum", "payments", "chat"].contains(&s.as_str())));
+        assert!(rows.iter().all(|(s, _)| ["forum", "payments", "chat", "irc"].contains(&s.as_str())));
+        assert_eq!(rows.iter().filter(|(s, _)| s == "irc").count() as u64, counts.irc);
     }
 
     #[test]
     fn payment_cards_pass_luhn() {
-        let (counts, [_, payments, _, _]) = run(500, 3);
+        let (counts, [_, payments, _, _, _]) = run(500, 3);
         let mut reader = csv::Reader::from_reader(payments.as_bytes());
         assert_eq!(
             reader.headers().unwrap(),
@@ -467,7 +494,7 @@ mod tests {
 
     #[test]
     fn chat_lines_have_the_documented_shape() {
-        let (_, [_, _, chat, _]) = run(300, 4);
+        let (_, [_, _, chat, _, _]) = run(300, 4);
         let mut without_name = 0;
         for line in chat.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -484,7 +511,7 @@ mod tests {
 
     #[test]
     fn rows_are_not_grouped_by_person() {
-        let (_, [_, _, _, truth]) = run(300, 5);
+        let (_, [_, _, _, truth, _]) = run(300, 5);
         let entities: Vec<&str> = truth.lines().skip(1).map(|l| l.rsplit(',').next().unwrap()).collect();
         // In person order, consecutive entities would mostly be increasing.
         let increasing = entities.windows(2).filter(|w| w[0] < w[1]).count();
@@ -505,11 +532,29 @@ mod tests {
         let (plain, q) = run_cfg(&Config { profile: Profile::Quickstart, ..cfg });
         assert_eq!(plain.disguised, Tally::default());
         assert_ne!(q[0], a[0]);
+        // The IRC log is the quickstart's only.
+        assert_eq!((counts.irc, counts.irc_lines), (0, 0));
+        assert!(a[4].is_empty() && !q[4].is_empty());
+    }
+
+    #[test]
+    fn the_irc_log_leaves_the_other_sources_alone() {
+        let cfg = Config { persons: 400, seed: 11, ..Config::default() };
+        let (with, a) = run_cfg(&cfg);
+        let mut bufs: [Vec<u8>; 4] = Default::default();
+        let [forum, payments, chat, truth] = &mut bufs;
+        let without = write_sources(&cfg, forum, payments, chat, None, truth).unwrap();
+        let b = bufs.map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(a[..3], b[..3]);
+        assert_eq!((without.irc, without.total()), (0, with.total() - with.irc));
+        // The IRC rows come after the others.
+        assert!(a[3].starts_with(&b[3]) && a[3].len() > b[3].len());
+        assert!(a[3][b[3].len()..].lines().all(|l| l.starts_with("irc,")));
     }
 
     #[test]
     fn identity_cards_are_full_or_masked() {
-        let (counts, [_, payments, _, _]) = run_cfg(&identity(800, 3));
+        let (counts, [_, payments, _, _, _]) = run_cfg(&identity(800, 3));
         let (mut full, mut masked) = (0, 0);
         for row in csv::Reader::from_reader(payments.as_bytes()).records() {
             let card = row.unwrap()[3].to_owned();
@@ -532,7 +577,7 @@ mod tests {
 
     #[test]
     fn identity_records_keep_their_shape() {
-        let (counts, [forum, _, chat, truth]) = run_cfg(&identity(600, 4));
+        let (counts, [forum, _, chat, truth, _]) = run_cfg(&identity(600, 4));
         assert_eq!(truth.lines().count() as u64, counts.total() + 1);
         let mut reader = csv::Reader::from_reader(forum.as_bytes());
         assert_eq!(reader.headers().unwrap(), vec!["account_id", "username", "email", "signup_ip", "joined"]);

@@ -279,3 +279,25 @@ fn the_workbench_scaffolds_builds_inspects_and_parses_a_new_plugin() {
     let stderr = String::from_utf8_lossy(&parsed.stderr);
     assert!(stderr.contains("line 2: expected `username,email`"), "{stderr}");
 }
+
+#[test]
+fn the_bundled_plugins_are_the_example_crates_builds() {
+    let bundled = |name: &str| Plugin::load(&repo().join("plugins/dist").join(name), None, Limits::default()).unwrap();
+    let (parser, fresh) = (bundled("irc_log.wasm"), load(guests::IRC_LOG, Limits::default()));
+    assert_eq!((parser.world, &parser.info), (fresh.world, &fresh.info), "rebuild plugins/dist (see its README)");
+    assert_eq!(parse(&parser, IRC.as_bytes()), parse(&fresh, IRC.as_bytes()));
+
+    let matcher = Matcher::new(bundled("keyboard_typos.wasm")).unwrap();
+    let fresh = Matcher::new(load(guests::KEYBOARD_TYPOS, Limits::default())).unwrap();
+    assert_eq!(matcher.plugin.info, fresh.plugin.info, "rebuild plugins/dist (see its README)");
+    assert_eq!(matcher.declaration, fresh.declaration);
+    let subjects: Vec<_> = ["darkangel", "darkangwl", "darkanegl", "shadow98", "shadow99"]
+        .iter()
+        .map(|v| sleuth_core::plugin::matcher::Subject { raw: vec![v.to_string()], normalized: vec![v.to_string()] })
+        .collect();
+    let pairs = [(0, 1), (0, 2), (3, 4), (1, 2)];
+    assert_eq!(
+        matcher.compare(&subjects, &pairs, "testing").unwrap(),
+        fresh.compare(&subjects, &pairs, "testing").unwrap()
+    );
+}
