@@ -22,7 +22,7 @@ fn irc_log() -> Vec<u8> {
         line += 1;
         let who = line % 2000;
         let mask = format!("user{who}_x!~u{who}@10.{}.{}.{}", who / 250, who % 250, line % 7);
-        let text = if line % 5 == 0 {
+        let text = if line.is_multiple_of(5) {
             format!("contact me at user{who}.mail@example.org if you want the list")
         } else {
             "anyone around? selling, dm me for the price list".to_string()
