@@ -110,22 +110,34 @@ pub mod matcher {
     }
 
     pub fn declaration(d: crate::Declaration) -> Declaration {
-        Declaration { kinds: d.kinds, levels: d.levels }
+        Declaration { kinds: d.kinds, levels: d.levels, rules: d.rules }
     }
 
+    /// Compares each pair with `compare`, naming each verdict's rule by its
+    /// index in `declare()`'s rules (asked once per instance).
     pub fn compare(
         subjects: Vec<Subject>,
         pairs: Vec<(u32, u32)>,
-        rule: fn(&crate::Subject, &crate::Subject) -> crate::Verdict,
+        declare: fn() -> crate::Declaration,
+        compare: fn(&crate::Subject, &crate::Subject) -> crate::Verdict,
     ) -> Result<Vec<Verdict>, String> {
+        static RULES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let rules = RULES.get_or_init(|| declare().rules);
         let subjects: Vec<crate::Subject> =
             subjects.into_iter().map(|s| crate::Subject { raw: s.raw, normalized: s.normalized }).collect();
         pairs
             .into_iter()
             .map(|(a, b)| match (subjects.get(a as usize), subjects.get(b as usize)) {
                 (Some(a), Some(b)) => {
-                    let verdict = rule(a, b);
-                    Ok(Verdict { level: verdict.level, rule: verdict.rule })
+                    let verdict = compare(a, b);
+                    let rule = match verdict.rule {
+                        "" => None,
+                        id => match rules.iter().position(|r| r == id) {
+                            Some(index) => Some(index as u16),
+                            None => return Err(format!("verdict names rule `{id}`, which declare() does not list")),
+                        },
+                    };
+                    Ok(Verdict { level: verdict.level, rule })
                 }
                 _ => Err(format!("pair ({a}, {b}) indexes past the {} records sent", subjects.len())),
             })

@@ -110,8 +110,8 @@ pub trait Parser: Default {
 /// m and u trained like a built-in comparison's, and the rule id is shown as
 /// evidence in `links.csv`.
 pub trait Matcher {
-    /// The attribute kinds it compares and its levels, strongest agreement
-    /// first; the last level means "different".
+    /// The attribute kinds it compares, its levels (strongest agreement
+    /// first; the last means "different") and the ids of its rules.
     fn declare() -> Declaration;
 
     /// The verdict on one pair.
@@ -183,7 +183,12 @@ macro_rules! export {
                 pairs: ::std::vec::Vec<(u32, u32)>,
             ) -> ::core::result::Result<::std::vec::Vec<$crate::glue::matcher::Verdict>, ::std::string::String> {
                 $crate::glue::install_panic_hook();
-                $crate::glue::matcher::compare(subjects, pairs, <$matcher as $crate::Matcher>::compare)
+                $crate::glue::matcher::compare(
+                    subjects,
+                    pairs,
+                    <$matcher as $crate::Matcher>::declare,
+                    <$matcher as $crate::Matcher>::compare,
+                )
             }
         }
 

@@ -114,6 +114,9 @@ pub struct Declaration {
     pub kinds: Vec<String>,
     /// Its levels, strongest agreement first; the last means "different".
     pub levels: Vec<String>,
+    /// The ids of the rules its verdicts name. A verdict naming another
+    /// rule fails its batch.
+    pub rules: Vec<String>,
 }
 
 /// One record's values of the compared attribute.
@@ -126,23 +129,24 @@ pub struct Subject {
 }
 
 /// A matcher's verdict on one pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
     /// The index of the level in the declared levels, or `None` for no
     /// opinion (the pair is scored as if the values were missing).
     pub level: Option<u8>,
-    /// The id of the rule that decided, shown as evidence.
-    pub rule: String,
+    /// The id of the declared rule that decided, shown as evidence; empty
+    /// for none.
+    pub rule: &'static str,
 }
 
 impl Verdict {
-    /// Level `level`, decided by rule `rule`.
-    pub fn level(level: u8, rule: &str) -> Verdict {
-        Verdict { level: Some(level), rule: rule.into() }
+    /// Level `level`, decided by the declared rule `rule`.
+    pub fn level(level: u8, rule: &'static str) -> Verdict {
+        Verdict { level: Some(level), rule }
     }
 
     /// No opinion on the pair.
     pub fn none() -> Verdict {
-        Verdict { level: None, rule: String::new() }
+        Verdict { level: None, rule: "" }
     }
 }

@@ -10,37 +10,35 @@ use std::sync::Mutex;
 use wasmtime::Store;
 
 use super::bindings::matcher::Matcher as Bindings;
-use super::bindings::parser::sleuth::plugin::types;
 use super::{HostState, Info, Plugin, PluginError};
 
 /// Pairs per call.
 pub const BATCH: usize = 1024;
 
-/// What a matcher compares and the levels it returns.
+/// What a matcher compares, the levels it returns and its rules.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Declaration {
     /// Attribute kinds, such as `username`.
     pub kinds: Vec<String>,
     /// Levels, strongest agreement first; the last means "different".
     pub levels: Vec<String>,
+    /// Rule ids, which verdicts name by index.
+    pub rules: Vec<String>,
 }
 
-/// One record's values, as the matcher sees them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Subject {
-    /// As read.
-    pub raw: Vec<String>,
-    /// As normalized.
-    pub normalized: Vec<String>,
-}
+/// One record's values as the matcher sees them (`raw` as read,
+/// `normalized` as normalized): the WIT type itself, so that a batch is
+/// lowered into the plugin without a copy on the way.
+pub use super::bindings::parser::sleuth::plugin::types::Subject;
 
-/// A matcher's verdict: a level (`None`: no opinion) and the deciding rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A matcher's verdict: a level (`None`: no opinion) and the deciding rule
+/// (an index in the declared rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
     /// The level's index in the declaration.
     pub level: Option<u8>,
-    /// The rule's id.
-    pub rule: String,
+    /// The rule's index in the declaration.
+    pub rule: Option<u16>,
 }
 
 /// A loaded matcher plugin with its declaration and a pool of instances.
@@ -107,7 +105,7 @@ impl Matcher {
                 message: format!("declares {} levels; a matcher needs 2 to 32", declared.levels.len()),
             });
         }
-        let declaration = Declaration { kinds: declared.kinds, levels: declared.levels };
+        let declaration = Declaration { kinds: declared.kinds, levels: declared.levels, rules: declared.rules };
         Ok(Matcher { plugin, declaration, idle: Mutex::new(vec![instance]) })
     }
 
@@ -124,10 +122,8 @@ impl Matcher {
             Some(instance) => instance,
             None => Instance::new(plugin, doing)?,
         };
-        let wit_subjects: Vec<types::Subject> =
-            subjects.iter().map(|s| types::Subject { raw: s.raw.clone(), normalized: s.normalized.clone() }).collect();
         plugin.arm(&mut instance.store);
-        let result = instance.bindings.sleuth_plugin_matching().call_compare(&mut instance.store, &wit_subjects, pairs);
+        let result = instance.bindings.sleuth_plugin_matching().call_compare(&mut instance.store, subjects, pairs);
         // A failed instance is dropped here; a good one goes back to the pool.
         let verdicts = match result {
             Err(error) => return Err(plugin.failure(&instance.store, doing, &error)),
@@ -145,15 +141,19 @@ impl Matcher {
                 message: format!("returned {} verdicts for {} pairs (while {doing})", verdicts.len(), pairs.len()),
             });
         }
-        let levels = self.declaration.levels.len();
+        let (levels, rules) = (self.declaration.levels.len(), self.declaration.rules.len());
+        let wrong =
+            |message: String| PluginError { plugin: plugin.label(), message: format!("{message} (while {doing})") };
         verdicts
             .into_iter()
-            .map(|v| match v.level {
-                Some(level) if usize::from(level) >= levels => Err(PluginError {
-                    plugin: plugin.label(),
-                    message: format!("returned level {level} but declares {levels} levels (while {doing})"),
-                }),
-                level => Ok(Verdict { level, rule: v.rule }),
+            .map(|v| match (v.level, v.rule) {
+                (Some(level), _) if usize::from(level) >= levels => {
+                    Err(wrong(format!("returned level {level} but declares {levels} levels")))
+                }
+                (_, Some(rule)) if usize::from(rule) >= rules => {
+                    Err(wrong(format!("returned rule {rule} but declares {rules} rules")))
+                }
+                (level, rule) => Ok(Verdict { level, rule }),
             })
             .collect()
     }
@@ -164,7 +164,7 @@ impl Matcher {
 pub struct Evidence {
     /// The comparison's index in the job.
     pub comparison: usize,
-    /// The rule ids seen, in order of first use.
+    /// The matcher's declared rule ids.
     pub rules: Vec<String>,
     /// Per candidate pair: its rule's index in `rules`, or `u16::MAX`.
     pub rule_of_pair: Vec<u16>,
@@ -249,6 +249,7 @@ impl Matcher {
             .collect();
         let mut failed = Vec::new();
         evidence.comparison = comparison;
+        evidence.rules.clone_from(&self.declaration.rules);
         evidence.rule_of_pair.resize(first_pair + pairs.len(), u16::MAX);
         for batch in batches {
             match batch {
@@ -256,15 +257,7 @@ impl Matcher {
                     for (i, verdict) in verdicts {
                         let Some(level) = verdict.level else { continue };
                         vectors[i * width + comparison] = Level(level);
-                        let rule = match evidence.rules.iter().position(|r| *r == verdict.rule) {
-                            Some(rule) => rule,
-                            None if evidence.rules.len() < usize::from(u16::MAX) => {
-                                evidence.rules.push(verdict.rule);
-                                evidence.rules.len() - 1
-                            }
-                            None => continue,
-                        };
-                        evidence.rule_of_pair[first_pair + i] = rule as u16;
+                        evidence.rule_of_pair[first_pair + i] = verdict.rule.unwrap_or(u16::MAX);
                     }
                 }
                 Err(batch) => failed.push(batch),

@@ -163,7 +163,11 @@ pub struct Plugin;
 
 impl Matcher for Plugin {
     fn declare() -> Declaration {
-        Declaration { kinds: vec!["username".into()], levels: vec!["same".into(), "different".into()] }
+        Declaration {
+            kinds: vec!["username".into()],
+            levels: vec!["same".into(), "different".into()],
+            rules: vec!["case-insensitive".into(), "unequal".into()],
+        }
     }
 
     fn compare(a: &Subject, b: &Subject) -> Verdict {

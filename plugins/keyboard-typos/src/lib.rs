@@ -64,6 +64,7 @@ impl Matcher for KeyboardTypos {
         Declaration {
             kinds: vec!["username".into()],
             levels: vec!["adjacent_key".into(), "swapped".into(), "different".into()],
+            rules: vec!["qwerty-neighbour".into(), "transposition".into(), "no-slip".into()],
         }
     }
 

@@ -7,7 +7,11 @@ pub struct MatcherTraps;
 
 impl Matcher for MatcherTraps {
     fn declare() -> Declaration {
-        Declaration { kinds: vec!["username".into()], levels: vec!["same".into(), "different".into()] }
+        Declaration {
+            kinds: vec!["username".into()],
+            levels: vec!["same".into(), "different".into()],
+            rules: vec!["equal".into(), "unequal".into()],
+        }
     }
 
     fn compare(a: &Subject, b: &Subject) -> Verdict {
