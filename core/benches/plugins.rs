@@ -1,7 +1,8 @@
 //! What the sandbox costs: the irc-log parser plugin's throughput against the
 //! same parser compiled natively, and the keyboard-typos matcher plugin's
 //! cost per pair against the same rule natively and against the built-in
-//! username comparator. `cargo bench --bench plugins`.
+//! username comparator, and what crossing into a plugin costs per pair (a
+//! matcher whose rule is a mere equality). `cargo bench --bench plugins`.
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -103,6 +104,13 @@ fn matchers(c: &mut Criterion) {
     });
     group.bench_function("keyboard-typos plugin", |b| {
         b.iter(|| matcher.compare(black_box(&subjects), black_box(&pairs), "bench").expect("compares").len())
+    });
+    // A rule that does next to nothing (equality of normalized values): its
+    // cost per pair is the boundary's, records crossing and verdicts back.
+    let plugin = Plugin::load(&sleuth_test_guests::MATCHER_TRAPS.path(), None, Limits::default()).expect("loads");
+    let equality = Matcher::new(plugin).expect("a matcher");
+    group.bench_function("equality plugin (boundary cost)", |b| {
+        b.iter(|| equality.compare(black_box(&subjects), black_box(&pairs), "bench").expect("compares").len())
     });
     group.finish();
 }
