@@ -29,6 +29,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod graph;
 pub mod index;
 pub mod normalize;
 pub mod output;
@@ -37,6 +38,7 @@ pub mod plugin;
 pub mod progress;
 pub mod read;
 pub mod record;
+pub mod relationships;
 pub mod score;
 
 pub use error::{Error, Result};

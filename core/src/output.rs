@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::eval::Evaluation;
 use crate::read::Reject;
 use crate::record::{Record, RecordIndex};
+use crate::relationships::{Hub, Relationship};
 use crate::score::Model;
 use crate::score::damping::DampedValue;
 
@@ -63,6 +64,8 @@ pub struct Summary {
     pub model: Model,
     /// Common values whose agreement counted for less.
     pub damped_values: Vec<DampedValue>,
+    /// Relationships between entities, by kind, and the hub values left out.
+    pub relationships: RelationshipSummary,
     /// Values kept but flagged (an invalid email, a failed card checksum), by
     /// attribute and reason.
     pub flagged_values: BTreeMap<String, BTreeMap<&'static str, u64>>,
@@ -71,6 +74,62 @@ pub struct Summary {
     /// Scores against the job's truth file, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
+}
+
+/// Relationships found, by kind, and the values shared by too many entities
+/// to relate them (reported instead of linking everyone).
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationshipSummary {
+    /// Rows of `relationships.csv` per kind.
+    pub by_kind: BTreeMap<&'static str, u64>,
+    /// The most shared hub values (at most 20), most entities first.
+    pub hubs: Vec<Hub>,
+    /// All hub values.
+    pub hub_count: u64,
+}
+
+impl RelationshipSummary {
+    /// The summary of `relationships` and `hubs`.
+    pub fn of(relationships: &[Relationship], hubs: Vec<Hub>) -> RelationshipSummary {
+        let mut by_kind = BTreeMap::new();
+        for r in relationships {
+            *by_kind.entry(r.kind.as_str()).or_default() += 1;
+        }
+        let hub_count = hubs.len() as u64;
+        RelationshipSummary { by_kind, hubs: hubs.into_iter().take(20).collect(), hub_count }
+    }
+}
+
+/// Writes `relationships.csv`: `entity_a,entity_b,kind,via,strength,records_a,records_b`
+/// (records as `source:id`, `;`-separated).
+pub fn write_relationships(
+    path: &Path,
+    relationships: &[Relationship],
+    records: &[Record],
+    sources: &[String],
+) -> Result<()> {
+    let name = |r: &RecordIndex| {
+        let record = &records[*r as usize];
+        format!("{}:{}", sources[record.source as usize], record.id)
+    };
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer
+        .write_record(["entity_a", "entity_b", "kind", "via", "strength", "records_a", "records_b"])
+        .map_err(csv_error(path))?;
+    for r in relationships {
+        writer
+            .write_record([
+                entity_id(r.a),
+                entity_id(r.b),
+                r.kind.as_str().to_string(),
+                r.via.clone(),
+                format!("{:.4}", r.strength),
+                r.records_a.iter().map(name).collect::<Vec<_>>().join(";"),
+                r.records_b.iter().map(name).collect::<Vec<_>>().join(";"),
+            ])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
 }
 
 /// A plugin, as the summary records it.

@@ -24,6 +24,7 @@ use crate::config::Job;
 use crate::config::settings::hex;
 use crate::error::{Error, Result};
 use crate::eval;
+use crate::graph;
 use crate::index::Store;
 use crate::normalize;
 use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, PluginSummary, SourceSummary, Summary};
@@ -31,8 +32,12 @@ use crate::plugin::matcher::{Evidence as MatcherEvidence, FailedBatch};
 use crate::progress;
 use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
+use crate::relationships::{self, NearPair};
 use crate::score::em::{self, Parameters};
 use crate::score::{ComparisonModel, Damping, Model, Training, sample};
+
+/// The match probability from which a pair below the threshold is a near match.
+const NEAR_MATCH: f64 = 0.5;
 
 /// Pairs handled per step of the compare and score stages (and their progress bars).
 const CHUNK: usize = 1 << 16;
@@ -139,12 +144,24 @@ impl Run<'_> {
         let ranges = source_ranges(&records, job.sources.len());
         let model = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors, pairs.len() as u64)))?;
         let damping = Damping::new(&job.comparisons, &records);
-        let links = self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
+        let (links, near) =
+            self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
         let entities = self.stage("cluster", |_| {
             let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
             Ok(cluster::entities(records.len(), &edges))
         })?;
+        let (relationships, hubs) = self
+            .stage("relate", |_| Ok(relationships::find(&job.attributes, &source_names, &records, &entities, &near)))?;
         self.stage("write", |run| {
+            let nodes = graph_nodes(&records, &source_names, &entities);
+            graph::write_graphml(&run.output.join("graph.graphml"), &nodes, &relationships)?;
+            graph::write_neo4j(&run.output.join("neo4j"), &nodes, &relationships)?;
+            output::write_relationships(
+                &run.output.join("relationships.csv"),
+                &relationships,
+                &records,
+                &source_names,
+            )?;
             output::write_entities(&run.output.join("entities.csv"), &records, &source_names, &entities)?;
             output::write_links(&run.output.join("links.csv"), &links, &records, &source_names, &entities)?;
             output::write_rejects(&run.output.join("rejects.csv"), &rejects)
@@ -183,6 +200,7 @@ impl Run<'_> {
                 report: blocking,
             },
             damped_values: damping.report(&model, 5),
+            relationships: output::RelationshipSummary::of(&relationships, hubs),
             flagged_values: job
                 .attributes
                 .iter()
@@ -336,6 +354,23 @@ fn train(
     }
 }
 
+/// A graph node per entity: its record count and sources.
+fn graph_nodes(records: &[Record], sources: &[String], entities: &[u32]) -> Vec<graph::Node> {
+    let count = entities.iter().copied().max().unwrap_or(0) as usize;
+    let mut nodes: Vec<graph::Node> =
+        (1..=count as u32).map(|entity| graph::Node { entity, records: 0, sources: Vec::new() }).collect();
+    for (record, &entity) in records.iter().zip(entities) {
+        let node = &mut nodes[entity as usize - 1];
+        node.records += 1;
+        let source = &sources[record.source as usize];
+        if !node.sources.contains(source) {
+            node.sources.push(source.clone());
+        }
+    }
+    nodes.iter_mut().for_each(|n| n.sources.sort());
+    nodes
+}
+
 /// An empty evidence table per matcher comparison of `job`.
 fn matcher_evidence(job: &Job) -> Vec<MatcherEvidence> {
     job.comparisons
@@ -394,17 +429,22 @@ fn score(
     pairs: &[(RecordIndex, RecordIndex)],
     vectors: &[Level],
     evidence: &[MatcherEvidence],
-) -> Vec<Link> {
+) -> (Vec<Link>, Vec<NearPair>) {
     let width = job.comparisons.len().max(1);
     let bar = progress::bar("score", pairs.len() as u64);
-    let mut links = Vec::new();
+    let mut scored: Vec<Result<Link, NearPair>> = Vec::new();
     for (chunk, (pairs, vectors)) in pairs.chunks(CHUNK).zip(vectors.chunks(CHUNK * width)).enumerate() {
-        links.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).enumerate().filter_map(
+        scored.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).enumerate().filter_map(
             |(i, (&(a, b), vector))| {
                 let (ra, rb) = (&records[a as usize], &records[b as usize]);
                 let score = model.score(&job.comparisons, damping, ra, rb, vector);
                 if score.probability < job.threshold {
-                    return None;
+                    // Below the threshold but better than even odds: a near match.
+                    return (score.probability >= NEAR_MATCH).then_some(Err(NearPair {
+                        a,
+                        b,
+                        probability: score.probability,
+                    }));
                 }
                 let mut contributions = model.contributions(&job.comparisons, damping, ra, rb, vector);
                 contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
@@ -427,11 +467,18 @@ fn score(
                     })
                     .collect::<Vec<_>>()
                     .join("; ");
-                Some(Link { a, b, weight: score.weight, probability: score.probability, evidence })
+                Some(Ok(Link { a, b, weight: score.weight, probability: score.probability, evidence }))
             },
         ));
         bar.inc(pairs.len() as u64);
     }
     bar.finish_and_clear();
-    links
+    let (mut links, mut near) = (Vec::new(), Vec::new());
+    for pair in scored {
+        match pair {
+            Ok(link) => links.push(link),
+            Err(pair) => near.push(pair),
+        }
+    }
+    (links, near)
 }

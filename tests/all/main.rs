@@ -8,6 +8,7 @@ mod identity;
 mod plugins;
 mod quickstart;
 mod rejects;
+mod relationships;
 mod store;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,295 @@
+//! Relationships between entities: different people who share a card, an
+//! email, a phone, a wallet or an IP, whose handle is another's email, or
+//! whose records nearly matched. These are the non-obvious links
+//! investigators look for; the entities themselves stay apart.
+//!
+//! A value shared by more than [`MAX_SHARING`] entities (a VPN exit, a
+//! shop's card terminal, a disposable mailbox) would relate everyone to
+//! everyone: it yields no rows and is reported as a hub in the summary.
+//! Strength is the kind's base strength over the number of other entities
+//! sharing the value, so a value two people share counts for more than one
+//! five people share; a near match's strength is its match probability.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::config::Attribute;
+use crate::normalize::{email, username};
+use crate::record::{AttributeKind, Record, RecordIndex};
+
+/// Entities sharing one value at most, for it to relate them.
+pub const MAX_SHARING: usize = 10;
+
+/// Handles shorter than this relate no one (`john`, `mike`).
+const MIN_HANDLE: usize = 5;
+
+/// What relates two entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The same full card number.
+    SharedCard,
+    /// The same email address.
+    SharedEmail,
+    /// The same phone number.
+    SharedPhone,
+    /// The same crypto wallet.
+    SharedWallet,
+    /// The same IBAN.
+    SharedIban,
+    /// The same IP address.
+    SharedIp,
+    /// The same postcode.
+    SharedPostcode,
+    /// One's email local part is the other's username.
+    EmailUsername,
+    /// A pair of their records scored below the threshold but above even odds.
+    NearMatch,
+}
+
+impl Kind {
+    /// Its name in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SharedCard => "shared_card",
+            Kind::SharedEmail => "shared_email",
+            Kind::SharedPhone => "shared_phone",
+            Kind::SharedWallet => "shared_wallet",
+            Kind::SharedIban => "shared_iban",
+            Kind::SharedIp => "shared_ip",
+            Kind::SharedPostcode => "shared_postcode",
+            Kind::EmailUsername => "email_username",
+            Kind::NearMatch => "near_match",
+        }
+    }
+
+    /// The kind of relationship a shared value of attribute kind `kind`
+    /// makes, and its base strength.
+    fn of_shared(kind: AttributeKind) -> Option<(Kind, f64)> {
+        Some(match kind {
+            AttributeKind::Card => (Kind::SharedCard, 1.0),
+            AttributeKind::Email => (Kind::SharedEmail, 1.0),
+            AttributeKind::Phone => (Kind::SharedPhone, 0.9),
+            AttributeKind::CryptoWallet => (Kind::SharedWallet, 1.0),
+            AttributeKind::Iban => (Kind::SharedIban, 1.0),
+            AttributeKind::Ip => (Kind::SharedIp, 0.3),
+            AttributeKind::Postcode => (Kind::SharedPostcode, 0.2),
+            _ => return None,
+        })
+    }
+}
+
+/// Two entities and what relates them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relationship {
+    /// The first entity (the smaller number).
+    pub a: u32,
+    /// The second entity.
+    pub b: u32,
+    /// What relates them.
+    pub kind: Kind,
+    /// The shared value (normalized), or for a near match the two records.
+    pub via: String,
+    /// From 0 to 1.
+    pub strength: f64,
+    /// The records of `a` that carry it.
+    pub records_a: Vec<RecordIndex>,
+    /// The records of `b` that carry it.
+    pub records_b: Vec<RecordIndex>,
+}
+
+/// A value shared by too many entities to relate them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hub {
+    /// The relationship it would have made.
+    pub kind: Kind,
+    /// The value.
+    pub value: String,
+    /// Entities carrying it.
+    pub entities: usize,
+}
+
+/// A scored candidate pair of records below the threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearPair {
+    /// The records.
+    pub a: RecordIndex,
+    /// The records.
+    pub b: RecordIndex,
+    /// Its match probability.
+    pub probability: f64,
+}
+
+/// Entity → its records carrying a value.
+type Holders = BTreeMap<u32, Vec<RecordIndex>>;
+
+/// A full card number: every digit revealed.
+fn full_card(value: &str) -> bool {
+    (12..=19).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The relationships between the entities of `records` (`entities[r]` is
+/// record `r`'s entity; `attributes` and `sources` the job's), sorted, and
+/// the hub values left out.
+pub fn find(
+    attributes: &[Attribute],
+    sources: &[String],
+    records: &[Record],
+    entities: &[u32],
+    near: &[NearPair],
+) -> (Vec<Relationship>, Vec<Hub>) {
+    // (kind, value) → entity → its records carrying the value.
+    let mut holders: BTreeMap<(Kind, String), Holders> = BTreeMap::new();
+    let mut strengths: BTreeMap<Kind, f64> = BTreeMap::new();
+    // Handle → (entities with it as an email's local part, as a username).
+    let mut handles: BTreeMap<String, (Holders, Holders)> = BTreeMap::new();
+    for (r, record) in records.iter().enumerate() {
+        let (r, entity) = (r as RecordIndex, entities[r]);
+        for (attribute, values) in attributes.iter().zip(&record.normalized) {
+            for value in values {
+                if let Some((kind, strength)) = Kind::of_shared(attribute.kind)
+                    && (attribute.kind != AttributeKind::Card || full_card(value))
+                {
+                    strengths.insert(kind, strength);
+                    holders.entry((kind, value.clone())).or_default().entry(entity).or_default().push(r);
+                }
+                match attribute.kind {
+                    AttributeKind::Email => {
+                        if let Some(local) = email::local_skeleton(value).filter(|l| l.chars().count() >= MIN_HANDLE) {
+                            handles.entry(local).or_default().0.entry(entity).or_default().push(r);
+                        }
+                    }
+                    AttributeKind::Username => {
+                        let handle = username::skeleton(value);
+                        if handle.chars().count() >= MIN_HANDLE {
+                            handles.entry(handle).or_default().1.entry(entity).or_default().push(r);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut relationships = Vec::new();
+    let mut hubs = Vec::new();
+    for ((kind, value), by_entity) in holders {
+        if by_entity.len() < 2 {
+            continue;
+        }
+        if by_entity.len() > MAX_SHARING {
+            hubs.push(Hub { kind, value, entities: by_entity.len() });
+            continue;
+        }
+        let strength = strengths[&kind] / (by_entity.len() - 1) as f64;
+        let sharing: Vec<(&u32, &Vec<RecordIndex>)> = by_entity.iter().collect();
+        for (i, &(&a, records_a)) in sharing.iter().enumerate() {
+            for &(&b, records_b) in &sharing[i + 1..] {
+                relationships.push(Relationship {
+                    a,
+                    b,
+                    kind,
+                    via: value.clone(),
+                    strength,
+                    records_a: records_a.clone(),
+                    records_b: records_b.clone(),
+                });
+            }
+        }
+    }
+    for (handle, (by_email, by_username)) in handles {
+        let entities: BTreeSet<u32> = by_email.keys().chain(by_username.keys()).copied().collect();
+        if entities.len() > MAX_SHARING {
+            hubs.push(Hub { kind: Kind::EmailUsername, value: handle, entities: entities.len() });
+            continue;
+        }
+        for (&x, records_x) in &by_email {
+            for (&y, records_y) in &by_username {
+                if x == y {
+                    continue;
+                }
+                let (a, b, records_a, records_b) =
+                    if x < y { (x, y, records_x, records_y) } else { (y, x, records_y, records_x) };
+                relationships.push(Relationship {
+                    a,
+                    b,
+                    kind: Kind::EmailUsername,
+                    via: handle.clone(),
+                    strength: 0.8 / (entities.len() - 1) as f64,
+                    records_a: records_a.clone(),
+                    records_b: records_b.clone(),
+                });
+            }
+        }
+    }
+    for pair in near {
+        let (ea, eb) = (entities[pair.a as usize], entities[pair.b as usize]);
+        if ea == eb {
+            continue;
+        }
+        let (a, b, ra, rb) = if ea < eb { (ea, eb, pair.a, pair.b) } else { (eb, ea, pair.b, pair.a) };
+        let name = |r: RecordIndex| {
+            let record = &records[r as usize];
+            format!("{}:{}", sources[record.source as usize], record.id)
+        };
+        relationships.push(Relationship {
+            a,
+            b,
+            kind: Kind::NearMatch,
+            via: format!("{} ~ {}", name(ra), name(rb)),
+            strength: pair.probability,
+            records_a: vec![ra],
+            records_b: vec![rb],
+        });
+    }
+    relationships.sort_by(|x, y| (x.a, x.b, x.kind, &x.via).cmp(&(y.a, y.b, y.kind, &y.via)));
+    relationships.dedup_by(|x, y| (x.a, x.b, x.kind, &x.via) == (y.a, y.b, y.kind, &y.via));
+    hubs.sort_by(|x, y| y.entities.cmp(&x.entities).then_with(|| (x.kind, &x.value).cmp(&(y.kind, &y.value))));
+    (relationships, hubs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Attribute;
+
+    fn record(source: u32, id: &str, values: Vec<Vec<&str>>) -> Record {
+        let values: Vec<Vec<String>> = values.into_iter().map(|v| v.into_iter().map(String::from).collect()).collect();
+        Record { source, id: id.into(), line: 1, values: values.clone(), normalized: values }
+    }
+
+    fn attributes(kinds: &[AttributeKind]) -> Vec<Attribute> {
+        kinds.iter().map(|&kind| Attribute { name: kind.to_string(), kind }).collect()
+    }
+
+    #[test]
+    fn a_shared_card_relates_two_entities_and_a_vpn_exit_is_a_hub() {
+        let attributes = attributes(&[AttributeKind::Card, AttributeKind::Ip]);
+        let mut records = vec![
+            record(0, "a", vec![vec!["4111111111111111"], vec!["10.0.0.1"]]),
+            record(0, "b", vec![vec!["4111111111111111"], vec!["10.0.0.1"]]),
+            // A masked card relates no one.
+            record(0, "c", vec![vec!["411111******1111"], vec!["10.0.0.1"]]),
+            record(0, "d", vec![vec!["411111******1111"], vec!["10.0.0.1"]]),
+        ];
+        for i in 0..MAX_SHARING {
+            records.push(record(0, &format!("v{i}"), vec![vec![], vec!["10.0.0.1"]]));
+        }
+        let entities: Vec<u32> = (1..=records.len() as u32).collect();
+        let (relationships, hubs) = find(&attributes, &["s".into()], &records, &entities, &[]);
+        assert_eq!(relationships.len(), 1, "{relationships:?}");
+        assert_eq!((relationships[0].a, relationships[0].b, relationships[0].kind), (1, 2, Kind::SharedCard));
+        assert_eq!(relationships[0].via, "4111111111111111");
+        assert_eq!(relationships[0].strength, 1.0);
+        assert_eq!(hubs, [Hub { kind: Kind::SharedIp, value: "10.0.0.1".into(), entities: 14 }]);
+    }
+
+    #[test]
+    fn records_of_one_entity_relate_nothing() {
+        let attributes = attributes(&[AttributeKind::Card]);
+        let records =
+            vec![record(0, "a", vec![vec!["4111111111111111"]]), record(0, "b", vec![vec!["4111111111111111"]])];
+        let (relationships, hubs) = find(&attributes, &["s".into()], &records, &[1, 1], &[]);
+        assert!(relationships.is_empty() && hubs.is_empty());
+    }
+}
