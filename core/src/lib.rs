@@ -33,6 +33,7 @@ pub mod graph;
 pub mod index;
 pub mod normalize;
 pub mod output;
+pub mod paths;
 pub mod pipeline;
 pub mod plugin;
 pub mod progress;

@@ -47,6 +47,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The shortest chains of relationships between two records' entities.
+    Path {
+        /// The output folder of a run.
+        output: PathBuf,
+        /// A record, as source:id.
+        a: String,
+        /// Another record, as source:id.
+        b: String,
+        /// Chains shown at most.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write, build and try out WebAssembly plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
@@ -186,6 +201,14 @@ fn execute(command: Command) -> Result<(), Error> {
             println!("  threshold: {}; output: {}", job.threshold, job.output.display());
         }
         Command::Plugin(_) => unreachable!("plugin commands are handled by `plugin`"),
+        Command::Path { output, a, b, limit, json } => {
+            let paths = sleuth_core::paths::find(&output, &a, &b, limit.max(1))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&paths).expect("paths serialize"));
+            } else {
+                print!("{paths}");
+            }
+        }
         Command::Eval { truth, output, json } => {
             let evaluation = eval::evaluate(&truth, &output)?;
             if json {
