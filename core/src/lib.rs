@@ -29,6 +29,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod graph;
 pub mod index;
 pub mod normalize;

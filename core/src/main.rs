@@ -47,6 +47,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Why two records are, or are not, one entity.
+    Explain {
+        /// The output folder of a run.
+        output: PathBuf,
+        /// A record, as source:id.
+        a: String,
+        /// Another record, as source:id.
+        b: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The shortest chains of relationships between two records' entities.
     Path {
         /// The output folder of a run.
@@ -201,6 +213,14 @@ fn execute(command: Command) -> Result<(), Error> {
             println!("  threshold: {}; output: {}", job.threshold, job.output.display());
         }
         Command::Plugin(_) => unreachable!("plugin commands are handled by `plugin`"),
+        Command::Explain { output, a, b, json } => {
+            let explanation = sleuth_core::explain::explain(&output, &a, &b)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&explanation).expect("explanations serialize"));
+            } else {
+                print!("{explanation}");
+            }
+        }
         Command::Path { output, a, b, limit, json } => {
             let paths = sleuth_core::paths::find(&output, &a, &b, limit.max(1))?;
             if json {

@@ -261,7 +261,8 @@ fn source_ranges(records: &[Record], sources: usize) -> Vec<Range<RecordIndex>> 
     ranges
 }
 
-fn file_sha256(path: &Path) -> Result<String> {
+/// The sha256 of the file at `path`, in hex.
+pub fn file_sha256(path: &Path) -> Result<String> {
     let mut file = BufReader::new(File::open(path).map_err(Error::io("read", path))?);
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 1 << 16];

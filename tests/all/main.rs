@@ -3,6 +3,7 @@
 mod check;
 mod determinism;
 mod eval;
+mod explain;
 mod febrl;
 mod identity;
 mod plugins;

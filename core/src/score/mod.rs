@@ -21,7 +21,7 @@ pub mod damping;
 pub mod em;
 pub mod sample;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::{Comparison, Level};
 use crate::record::Record;
@@ -29,7 +29,7 @@ use crate::record::Record;
 pub use damping::Damping;
 
 /// A trained model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     /// The probability that two random eligible records are the same entity.
     pub prior: f64,
@@ -44,7 +44,7 @@ pub struct Model {
 }
 
 /// The trained probabilities of one comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ComparisonModel {
     /// The comparison's name.
     pub name: String,
@@ -72,7 +72,7 @@ impl ComparisonModel {
 }
 
 /// How training went, for the summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Training {
     /// Random pairs drawn for u.
     pub u_sample_pairs: u64,

@@ -1,0 +1,329 @@
+//! `sleuth explain`: why two records are, or are not, one entity.
+//!
+//! From an output folder: the job file and sources named in `summary.json`
+//! (checked against their sha256, so the explanation is of the run that
+//! made the folder), the trained model, `links.csv` and `entities.csv`. The
+//! records are read and normalized again, as the run did, and their pair is
+//! compared and scored with the run's model: every comparison's level, m, u
+//! and weight; for a matcher plugin its rule. Two records joined only
+//! through others get the chain of links; a pair that was never a candidate
+//! gets the blocking keys each record has, none of them shared.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::blocking::BlockingKey;
+use crate::compare::{self, Level};
+use crate::config::Job;
+use crate::error::{Error, Result};
+use crate::normalize;
+use crate::plugin::matcher::Subject;
+use crate::read;
+use crate::record::Record;
+use crate::score::{Damping, Model, probability};
+
+/// One comparison of the pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// The comparison.
+    pub comparison: String,
+    /// Its level, or `missing`.
+    pub level: String,
+    /// A matcher plugin's rule, when one decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// m of the level.
+    pub m: f64,
+    /// u of the level (after value frequency).
+    pub u: f64,
+    /// The weight in bits.
+    pub weight: f64,
+    /// Whether it counts: a correlation group counts its strongest agreement only.
+    pub counted: bool,
+}
+
+/// Why two records are or are not one entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The records, as `source:id`.
+    pub records: [String; 2],
+    /// Their entities.
+    pub entities: [String; 2],
+    /// The prior and its weight in bits.
+    pub prior: f64,
+    /// `log2(prior / (1 − prior))`.
+    pub prior_weight: f64,
+    /// Each comparison.
+    pub comparisons: Vec<Line>,
+    /// The pair's total weight.
+    pub weight: f64,
+    /// Its match probability.
+    pub probability: f64,
+    /// The threshold.
+    pub threshold: f64,
+    /// `linked`, `same entity through other records`, `not linked` or
+    /// `never compared`.
+    pub verdict: String,
+    /// For records joined through others: the chain of links, as `source:id`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<String>,
+    /// Blocking keys both records have.
+    pub shared_keys: Vec<String>,
+    /// For a pair never compared: each record's keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys_a: Vec<String>,
+    /// For a pair never compared: each record's keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys_b: Vec<String>,
+}
+
+fn not_output(output: &Path, message: impl Into<String>) -> Error {
+    Error::NotAnOutput { path: output.into(), message: message.into() }
+}
+
+fn csv_rows(output: &Path, name: &str) -> Result<Vec<csv::StringRecord>> {
+    let path = output.join(name);
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| not_output(output, format!("cannot read {name}: {e}")))?;
+    reader.records().collect::<std::result::Result<_, _>>().map_err(|e| not_output(output, format!("{name}: {e}")))
+}
+
+/// Explains records `a` and `b` (`source:id`) of the run in `output`.
+pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(output.join("summary.json"))
+            .map_err(|e| not_output(output, format!("cannot read summary.json: {e}")))?,
+    )
+    .map_err(|e| not_output(output, format!("summary.json: {e}")))?;
+    let job_file =
+        summary["job"]["file"].as_str().ok_or_else(|| not_output(output, "summary.json names no job file"))?;
+    let job = Job::load(Path::new(job_file))?;
+    if summary["job"]["sha256"].as_str() != Some(job.sha256.as_str()) {
+        return Err(not_output(output, format!("the job file {job_file} has changed since the run")));
+    }
+    for (source, recorded) in job.sources.iter().zip(summary["sources"].as_array().into_iter().flatten()) {
+        if recorded["sha256"].as_str() != Some(crate::pipeline::file_sha256(&source.path)?.as_str()) {
+            return Err(not_output(output, format!("source `{}` has changed since the run", source.name)));
+        }
+    }
+    let model: Model = serde_json::from_value(summary["model"].clone())
+        .map_err(|e| not_output(output, format!("summary.json's model: {e}")))?;
+
+    let mut records: Vec<Record> = Vec::new();
+    for index in 0..job.sources.len() {
+        records.extend(read::read_source(&job, index)?.records);
+    }
+    let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
+    let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
+    normalize::normalize_records(&mut records, &kinds, &contexts);
+    let name = |r: &Record| format!("{}:{}", job.sources[r.source as usize].name, r.id);
+    let find = |wanted: &str| {
+        records.iter().position(|r| name(r) == wanted).ok_or_else(|| {
+            not_output(output, format!("no record `{wanted}` in the job's sources (write records as source:id)"))
+        })
+    };
+    let (ia, ib) = (find(a)?, find(b)?);
+    let (ra, rb) = (&records[ia], &records[ib]);
+
+    // Compare and score the pair as the run did.
+    let mut vector = compare::comparison_vectors(&job.comparisons, &records, &[(ia as u32, ib as u32)]);
+    let mut rules: BTreeMap<usize, String> = BTreeMap::new();
+    for (k, comparison) in job.comparisons.iter().enumerate() {
+        let compare::Method::Plugin { matcher, .. } = comparison.method else { continue };
+        let (va, vb) = (&ra.values[comparison.attribute], &rb.values[comparison.attribute]);
+        if va.is_empty() || vb.is_empty() {
+            continue;
+        }
+        let subject = |r: &Record| Subject {
+            raw: r.values[comparison.attribute].clone(),
+            normalized: r.normalized[comparison.attribute].clone(),
+        };
+        let plugin = &job.matchers[matcher];
+        let verdict =
+            plugin.compare(&[subject(ra), subject(rb)], &[(0, 1)], "explaining a pair").map_err(|e| Error::Source {
+                source_name: comparison.name.clone(),
+                path: plugin.plugin.path.clone(),
+                message: e.to_string(),
+            })?;
+        if let Some(level) = verdict[0].level {
+            vector[k] = Level(level);
+        }
+        if let Some(rule) = verdict[0].rule.and_then(|r| plugin.declaration.rules.get(usize::from(r))) {
+            rules.insert(k, rule.clone());
+        }
+    }
+    let damping = Damping::new(&job.comparisons, &records);
+    let contributions = model.contributions(&job.comparisons, &damping, ra, rb, &vector);
+    let score = model.score(&job.comparisons, &damping, ra, rb, &vector);
+    // Which contributions count: of a correlation group's agreements only
+    // the strongest; every disagreement (as `score::combine` adds them).
+    let mut strongest: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
+    for c in contributions.iter().filter(|c| c.weight > 0.0) {
+        if let Some(group) = model.groups[c.comparison] {
+            let entry = strongest.entry(group).or_insert((c.comparison, c.weight));
+            if c.weight > entry.1 {
+                *entry = (c.comparison, c.weight);
+            }
+        }
+    }
+    let lines = job
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(k, comparison)| {
+            let trained = &model.comparisons[k];
+            let level = vector[k];
+            let contribution = contributions.iter().find(|c| c.comparison == k);
+            let weight = contribution.map_or(0.0, |c| c.weight);
+            let (m, u) = if level.is_missing() {
+                (f64::NAN, f64::NAN)
+            } else {
+                let m = trained.m[level.0 as usize];
+                (m, m / weight.exp2())
+            };
+            Line {
+                comparison: comparison.name.clone(),
+                level: if level.is_missing() { "missing".into() } else { trained.levels[level.0 as usize].clone() },
+                rule: rules.get(&k).cloned(),
+                m,
+                u,
+                weight,
+                counted: !level.is_missing()
+                    && (weight <= 0.0 || model.groups[k].is_none_or(|g| strongest.get(&g).map(|s| s.0) == Some(k))),
+            }
+        })
+        .collect();
+
+    // The run's verdict and the chain, from its outputs.
+    let entity_of: BTreeMap<String, String> =
+        csv_rows(output, "entities.csv")?.iter().map(|r| (format!("{}:{}", &r[0], &r[1]), r[2].to_string())).collect();
+    let entities = [entity_of.get(a).cloned().unwrap_or_default(), entity_of.get(b).cloned().unwrap_or_default()];
+    let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in csv_rows(output, "links.csv")? {
+        let (x, y) = (format!("{}:{}", &row[0], &row[1]), format!("{}:{}", &row[2], &row[3]));
+        links.entry(x.clone()).or_default().push(y.clone());
+        links.entry(y).or_default().push(x);
+    }
+    let direct = links.get(a).is_some_and(|l| l.iter().any(|x| x == b));
+    let chain =
+        if !direct && entities[0] == entities[1] && !entities[0].is_empty() { chain(&links, a, b) } else { Vec::new() };
+
+    // Blocking keys: shared ones, or each side's when none is.
+    let terms = |r: &Record| -> BTreeSet<String> {
+        let mut terms = BTreeSet::new();
+        for key in &job.blocking.keys {
+            key_terms(key, r, &mut terms);
+        }
+        terms
+    };
+    let (ta, tb) = (terms(ra), terms(rb));
+    let shared_keys: Vec<String> = ta.intersection(&tb).cloned().collect();
+    let compared = !shared_keys.is_empty() && (job.within_source || ra.source != rb.source);
+    let verdict = if direct {
+        "linked"
+    } else if !chain.is_empty() {
+        "same entity through other records"
+    } else if compared {
+        "not linked"
+    } else {
+        "never compared"
+    };
+    let (keys_a, keys_b) =
+        if compared { (Vec::new(), Vec::new()) } else { (ta.into_iter().collect(), tb.into_iter().collect()) };
+    Ok(Explanation {
+        records: [a.to_string(), b.to_string()],
+        entities,
+        prior: model.prior,
+        prior_weight: model.prior_weight(),
+        comparisons: lines,
+        weight: score.weight,
+        probability: probability(score.weight),
+        threshold: job.threshold,
+        verdict: verdict.to_string(),
+        chain,
+        shared_keys,
+        keys_a,
+        keys_b,
+    })
+}
+
+fn key_terms(key: &BlockingKey, record: &Record, terms: &mut BTreeSet<String>) {
+    for value in &record.normalized[key.attribute] {
+        key.terms(value, &mut |term| {
+            terms.insert(term.to_string());
+        });
+    }
+}
+
+/// The shortest chain of links from `a` to `b`, both ends included.
+fn chain(links: &BTreeMap<String, Vec<String>>, a: &str, b: &str) -> Vec<String> {
+    let mut previous: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = VecDeque::from([a]);
+    while let Some(record) = queue.pop_front() {
+        if record == b {
+            let mut chain = vec![b.to_string()];
+            let mut at = b;
+            while let Some(&p) = previous.get(at) {
+                chain.push(p.to_string());
+                at = p;
+            }
+            chain.reverse();
+            return chain;
+        }
+        for next in links.get(record).into_iter().flatten() {
+            if next != a && !previous.contains_key(next.as_str()) {
+                previous.insert(next, record);
+                queue.push_back(next);
+            }
+        }
+    }
+    Vec::new()
+}
+
+impl std::fmt::Display for Explanation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [a, b] = &self.records;
+        writeln!(f, "{a} ({}) and {b} ({}): {}", self.entities[0], self.entities[1], self.verdict)?;
+        writeln!(f, "  prior {:.3e} ({:+.1} bits)", self.prior, self.prior_weight)?;
+        writeln!(f, "  {:<22} {:<28} {:>9} {:>9} {:>7}", "comparison", "level", "m", "u", "bits")?;
+        for line in &self.comparisons {
+            let level = match &line.rule {
+                Some(rule) => format!("{} [{rule}]", line.level),
+                None => line.level.clone(),
+            };
+            if line.level == "missing" {
+                writeln!(f, "  {:<22} {:<28} {:>9} {:>9} {:>7}", line.comparison, level, "", "", "")?;
+            } else {
+                writeln!(
+                    f,
+                    "  {:<22} {:<28} {:>9.3e} {:>9.3e} {:>+7.1}{}",
+                    line.comparison,
+                    level,
+                    line.m,
+                    line.u,
+                    line.weight,
+                    if line.counted { "" } else { "  (not counted: a stronger agreement of its group counts)" }
+                )?;
+            }
+        }
+        let side = if self.probability >= self.threshold { ">=" } else { "<" };
+        writeln!(
+            f,
+            "  total {:+.1} bits: probability {:.4} {side} threshold {}",
+            self.weight, self.probability, self.threshold
+        )?;
+        if !self.chain.is_empty() {
+            writeln!(f, "  joined through {} links: {}", self.chain.len() - 1, self.chain.join(" — "))?;
+        }
+        if self.keys_a.is_empty() {
+            writeln!(f, "  shared blocking keys: {}", self.shared_keys.join(", "))?;
+        } else {
+            writeln!(f, "  never a candidate pair: no blocking key in common")?;
+            writeln!(f, "    {a}: {}", self.keys_a.join(", "))?;
+            writeln!(f, "    {b}: {}", self.keys_b.join(", "))?;
+        }
+        Ok(())
+    }
+}
