@@ -207,6 +207,10 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         links.entry(y).or_default().push(x);
     }
     let direct = links.get(a).is_some_and(|l| l.iter().any(|x| x == b));
+    let split = summary["splits"].as_array().into_iter().flatten().find(|s| {
+        let pair = (s["records"][0].as_str(), s["records"][1].as_str());
+        pair == (Some(a), Some(b)) || pair == (Some(b), Some(a))
+    });
     let chain =
         if !direct && entities[0] == entities[1] && !entities[0].is_empty() { chain(&links, a, b) } else { Vec::new() };
 
@@ -221,7 +225,9 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let (ta, tb) = (terms(ra), terms(rb));
     let shared_keys: Vec<String> = ta.intersection(&tb).cloned().collect();
     let compared = !shared_keys.is_empty() && (job.within_source || ra.source != rb.source);
-    let verdict = if direct {
+    let verdict = if let Some(split) = split {
+        &format!("split by over-merge protection: {}", split["reason"].as_str().unwrap_or_default())
+    } else if direct {
         "linked"
     } else if !chain.is_empty() {
         "same entity through other records"

@@ -38,6 +38,9 @@ pub struct Link {
     pub probability: f64,
     /// The comparisons that contributed most: `card=exact(+19.3); …`.
     pub evidence: String,
+    /// Whether the records agree exactly on an identifying value (an email,
+    /// a card, a phone): over-merge protection never cuts such a link.
+    pub identified: bool,
 }
 
 /// `summary.json`.
@@ -66,6 +69,8 @@ pub struct Summary {
     pub damped_values: Vec<DampedValue>,
     /// Relationships between entities, by kind, and the hub values left out.
     pub relationships: RelationshipSummary,
+    /// Links removed by over-merge protection, with their reasons.
+    pub splits: Vec<SplitSummary>,
     /// Values kept but flagged (an invalid email, a failed card checksum), by
     /// attribute and reason.
     pub flagged_values: BTreeMap<String, BTreeMap<&'static str, u64>>,
@@ -74,6 +79,17 @@ pub struct Summary {
     /// Scores against the job's truth file, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
+}
+
+/// A link over-merge protection removed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitSummary {
+    /// Its records, as `source:id`.
+    pub records: [String; 2],
+    /// Its match probability.
+    pub probability: f64,
+    /// Why it was removed.
+    pub reason: String,
 }
 
 /// Relationships found, by kind, and the values shared by too many entities

@@ -144,12 +144,34 @@ impl Run<'_> {
         let ranges = source_ranges(&records, job.sources.len());
         let model = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors, pairs.len() as u64)))?;
         let damping = Damping::new(&job.comparisons, &records);
-        let (links, near) =
+        let (mut links, near) =
             self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
-        let entities = self.stage("cluster", |_| {
+        let (entities, splits) = self.stage("cluster", |_| {
+            let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
+            let (keep, splits) = cluster::protect(records.len(), &scored);
+            let mut keep = keep.into_iter();
+            links.retain(|_| keep.next().unwrap_or(true));
             let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
-            Ok(cluster::entities(records.len(), &edges))
+            Ok((cluster::entities(records.len(), &edges), splits))
         })?;
+        let splits: Vec<output::SplitSummary> = splits
+            .iter()
+            .map(|split| {
+                let name = |r: RecordIndex| {
+                    let record = &records[r as usize];
+                    format!("{}:{}", source_names[record.source as usize], record.id)
+                };
+                output::SplitSummary {
+                    records: [name(split.link.0), name(split.link.1)],
+                    probability: split.probability,
+                    reason: format!(
+                        "the only link between two groups of {} and {} records, each linked on its own; \
+                         removed so that they stay two entities",
+                        split.sides.0, split.sides.1
+                    ),
+                }
+            })
+            .collect();
         let (relationships, hubs) = self
             .stage("relate", |_| Ok(relationships::find(&job.attributes, &source_names, &records, &entities, &near)))?;
         self.stage("write", |run| {
@@ -201,6 +223,7 @@ impl Run<'_> {
             },
             damped_values: damping.report(&model, 5),
             relationships: output::RelationshipSummary::of(&relationships, hubs),
+            splits,
             flagged_values: job
                 .attributes
                 .iter()
@@ -468,7 +491,8 @@ fn score(
                     })
                     .collect::<Vec<_>>()
                     .join("; ");
-                Some(Ok(Link { a, b, weight: score.weight, probability: score.probability, evidence }))
+                let identified = vector.iter().zip(&job.comparisons).any(|(l, c)| *l == Level(0) && c.identifies());
+                Some(Ok(Link { a, b, weight: score.weight, probability: score.probability, evidence, identified }))
             },
         ));
         bar.inc(pairs.len() as u64);

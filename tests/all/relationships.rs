@@ -95,3 +95,24 @@ fn the_graphml_export_parses_with_a_node_per_entity_and_an_edge_per_relationship
     assert_eq!(rows(&out.path().join("neo4j/entities.csv")).len(), entities.len());
     assert_eq!(rows(&out.path().join("neo4j/relationships.csv")).len(), relationships.len());
 }
+
+#[test]
+fn over_merge_protection_splits_a_planted_bridge_and_explain_says_why() {
+    // Two office logins, one Wei Rivera's and one xXblackcat151Xx's, share the
+    // office's address and the name Wei Rivera: linked, they would fuse the
+    // two people's records into one entity.
+    let (out, _) = run_job("tests/fixtures/bridge/job.toml", &[]);
+    let entity_of: BTreeMap<String, String> = rows(&out.path().join("entities.csv"))
+        .into_iter()
+        .map(|r| (format!("{}:{}", r["source"], r["record_id"]), r["entity_id"].clone()))
+        .collect();
+    assert_eq!(entity_of["office:O1"], entity_of["forum:F000001"], "O1 stays with Wei Rivera");
+    assert_eq!(entity_of["office:O2"], entity_of["forum:F000010"], "O2 stays with xXblackcat151Xx");
+    assert_ne!(entity_of["office:O1"], entity_of["office:O2"]);
+    let summary = crate::summary(out.path());
+    let splits = summary["splits"].as_array().unwrap();
+    assert_eq!(splits.len(), 1, "{splits:?}");
+    assert_eq!(splits[0]["records"], serde_json::json!(["office:O1", "office:O2"]));
+    let explained = crate::sleuth_ok(&["explain", out.path().to_str().unwrap(), "office:O1", "office:O2"]);
+    assert!(explained.contains("split by over-merge protection: the only link between two groups"), "{explained}");
+}
