@@ -173,7 +173,10 @@ fn execute(command: Command) -> Result<(), Error> {
                 "resolved {} records into {} entities ({} links from {} pairs compared; {} rows rejected) in {seconds:.1} s",
                 c.resolved, c.entities, c.links, c.pairs_compared, c.rejected
             );
-            println!("outputs in {}: entities.csv, links.csv, rejects.csv, summary.json", result.output.display());
+            println!(
+                "outputs in {}: entities.csv, links.csv, relationships.csv, rejects.csv, summary.json, graph.graphml",
+                result.output.display()
+            );
             if let Some(evaluation) = &result.summary.evaluation {
                 print!(
                     "against {}:\n{evaluation}",
