@@ -49,6 +49,10 @@ pub enum Error {
         /// The cause.
         error: io::Error,
     },
+    /// A `sleuth plugin` step failed (a plugin that does not load, a crate
+    /// that does not build).
+    #[error("{0}")]
+    Workbench(#[from] crate::plugin::workbench::WorkbenchError),
     /// The on-disk index failed.
     #[error("index at {}: {message}", path.display())]
     Index {
@@ -63,7 +67,14 @@ impl Error {
     /// Whether the person running the job must fix something in the job file
     /// or its inputs (exit code 2), rather than the job failing (exit code 1).
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::Config(_) | Error::Source { .. } | Error::Truth { .. } | Error::NotAnOutput { .. })
+        matches!(
+            self,
+            Error::Config(_)
+                | Error::Source { .. }
+                | Error::Truth { .. }
+                | Error::NotAnOutput { .. }
+                | Error::Workbench(_)
+        )
     }
 
     /// An I/O error on `path`.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use sleuth_core::config::Job;
 use sleuth_core::pipeline::{RunOptions, run};
-use sleuth_core::plugin::workbench::{self, WorkbenchError};
+use sleuth_core::plugin::workbench;
 use sleuth_core::{Error, eval, read};
 
 /// Entity resolution across agencies' data.
@@ -120,25 +120,16 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SLEUTH_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
-        Command::Plugin(command) => match plugin(command) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::from(2)
-            }
-        },
-        command => match execute(command) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::from(if error.is_user_error() { 2 } else { 1 })
-            }
-        },
+    match execute(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(if error.is_user_error() { 2 } else { 1 })
+        }
     }
 }
 
-fn plugin(command: PluginCommand) -> Result<(), WorkbenchError> {
+fn plugin(command: PluginCommand) -> Result<(), Error> {
     match command {
         PluginCommand::New { name, matcher, dir, sdk } => {
             let root = workbench::new(&name, &dir, matcher, sdk.as_deref())?;
@@ -147,10 +138,9 @@ fn plugin(command: PluginCommand) -> Result<(), WorkbenchError> {
         }
         PluginCommand::Build { path } => {
             let wasm = workbench::build(&path)?;
-            let bytes = std::fs::read(&wasm)
-                .map_err(|e| WorkbenchError::Other(format!("cannot read {}: {e}", wasm.display())))?;
+            let sha256 = sleuth_core::pipeline::file_sha256(&wasm)?;
             println!("{}", wasm.display());
-            println!("sha256 = \"{}\"", sleuth_core::plugin::sha256_hex(&bytes));
+            println!("sha256 = \"{sha256}\"");
         }
         PluginCommand::Inspect { wasm } => workbench::inspect(&wasm, &mut std::io::stdout().lock())?,
         PluginCommand::Parse { wasm, input } => {
@@ -215,7 +205,7 @@ fn execute(command: Command) -> Result<(), Error> {
             }
             println!("  threshold: {}; output: {}", job.threshold, job.output.display());
         }
-        Command::Plugin(_) => unreachable!("plugin commands are handled by `plugin`"),
+        Command::Plugin(command) => plugin(command)?,
         Command::Explain { output, a, b, json } => {
             let explanation = sleuth_core::explain::explain(&output, &a, &b)?;
             if json {

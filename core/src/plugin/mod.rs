@@ -232,7 +232,7 @@ fn engine() -> &'static Engine {
 
 /// The sha256 of `bytes` in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::config::settings::hex(&Sha256::digest(bytes))
 }
 
 impl Plugin {
