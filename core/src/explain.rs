@@ -19,10 +19,11 @@ use crate::compare::{self, Level};
 use crate::config::Job;
 use crate::error::{Error, Result};
 use crate::normalize;
+use crate::output;
 use crate::plugin::matcher::Subject;
 use crate::read;
 use crate::record::Record;
-use crate::score::{Damping, Model, probability};
+use crate::score::{self, Damping, Model, probability};
 
 /// One comparison of the pair.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,13 +84,6 @@ fn not_output(output: &Path, message: impl Into<String>) -> Error {
     Error::NotAnOutput { path: output.into(), message: message.into() }
 }
 
-fn csv_rows(output: &Path, name: &str) -> Result<Vec<csv::StringRecord>> {
-    let path = output.join(name);
-    let mut reader =
-        csv::Reader::from_path(&path).map_err(|e| not_output(output, format!("cannot read {name}: {e}")))?;
-    reader.records().collect::<std::result::Result<_, _>>().map_err(|e| not_output(output, format!("{name}: {e}")))
-}
-
 /// Explains records `a` and `b` (`source:id`) of the run in `output`.
 pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let summary: serde_json::Value = serde_json::from_str(
@@ -118,9 +112,9 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
     let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
     normalize::normalize_records(&mut records, &kinds, &contexts);
-    let name = |r: &Record| format!("{}:{}", job.sources[r.source as usize].name, r.id);
+    let source_names: Vec<String> = job.sources.iter().map(|s| s.name.clone()).collect();
     let find = |wanted: &str| {
-        records.iter().position(|r| name(r) == wanted).ok_or_else(|| {
+        records.iter().position(|r| r.label(&source_names) == wanted).ok_or_else(|| {
             not_output(output, format!("no record `{wanted}` in the job's sources (write records as source:id)"))
         })
     };
@@ -157,17 +151,11 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let damping = Damping::new(&job.comparisons, &records);
     let contributions = model.contributions(&job.comparisons, &damping, ra, rb, &vector);
     let score = model.score(&job.comparisons, &damping, ra, rb, &vector);
-    // Which contributions count: of a correlation group's agreements only
-    // the strongest; every disagreement (as `score::combine` adds them).
-    let mut strongest: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
-    for c in contributions.iter().filter(|c| c.weight > 0.0) {
-        if let Some(group) = model.groups[c.comparison] {
-            let entry = strongest.entry(group).or_insert((c.comparison, c.weight));
-            if c.weight > entry.1 {
-                *entry = (c.comparison, c.weight);
-            }
-        }
-    }
+    let counts: BTreeMap<usize, bool> = contributions
+        .iter()
+        .zip(score::counted(&model.groups, &contributions))
+        .map(|(c, counts)| (c.comparison, counts))
+        .collect();
     let lines = job
         .comparisons
         .iter()
@@ -190,18 +178,16 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
                 m,
                 u,
                 weight,
-                counted: !level.is_missing()
-                    && (weight <= 0.0 || model.groups[k].is_none_or(|g| strongest.get(&g).map(|s| s.0) == Some(k))),
+                counted: counts.get(&k).copied().unwrap_or(false),
             }
         })
         .collect();
 
     // The run's verdict and the chain, from its outputs.
-    let entity_of: BTreeMap<String, String> =
-        csv_rows(output, "entities.csv")?.iter().map(|r| (format!("{}:{}", &r[0], &r[1]), r[2].to_string())).collect();
+    let entity_of = output::read_entities(output)?;
     let entities = [entity_of.get(a).cloned().unwrap_or_default(), entity_of.get(b).cloned().unwrap_or_default()];
     let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in csv_rows(output, "links.csv")? {
+    for row in output::read_rows(output, "links.csv")? {
         let (x, y) = (format!("{}:{}", &row[0], &row[1]), format!("{}:{}", &row[2], &row[3]));
         links.entry(x.clone()).or_default().push(y.clone());
         links.entry(y).or_default().push(x);

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::cluster::entity_id;
 use crate::error::{Error, Result};
+use crate::output::{create, csv_error};
 use crate::relationships::Relationship;
 
 /// One entity as a node: its id, its record count and the sources it spans.
@@ -44,8 +45,8 @@ fn escape(text: &str) -> String {
 
 /// Writes `graph.graphml`: a node per entity, an edge per relationship.
 pub fn write_graphml(path: &Path, nodes: &[Node], relationships: &[Relationship]) -> Result<()> {
-    let write = || -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut out = create(path)?;
+    let mut write = || -> std::io::Result<()> {
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(out, r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#)?;
         writeln!(out, r#"  <key id="records" for="node" attr.name="records" attr.type="int"/>"#)?;
@@ -86,12 +87,8 @@ pub fn write_graphml(path: &Path, nodes: &[Node], relationships: &[Relationship]
 /// (`:START_ID,:END_ID,:TYPE,via,strength:float`).
 pub fn write_neo4j(dir: &Path, nodes: &[Node], relationships: &[Relationship]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
-    let csv_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: csv::Error| Error::io("write", &path)(std::io::Error::other(e))
-    };
     let path = dir.join("entities.csv");
-    let mut writer = csv::Writer::from_path(&path).map_err(csv_error(&path))?;
+    let mut writer = csv::Writer::from_writer(create(&path)?);
     writer.write_record(["entity_id:ID", "records:int", "sources", ":LABEL"]).map_err(csv_error(&path))?;
     for node in nodes {
         writer
@@ -100,7 +97,7 @@ pub fn write_neo4j(dir: &Path, nodes: &[Node], relationships: &[Relationship]) -
     }
     writer.flush().map_err(Error::io("write", &path))?;
     let path = dir.join("relationships.csv");
-    let mut writer = csv::Writer::from_path(&path).map_err(csv_error(&path))?;
+    let mut writer = csv::Writer::from_writer(create(&path)?);
     writer.write_record([":START_ID", ":END_ID", ":TYPE", "via", "strength:float"]).map_err(csv_error(&path))?;
     for r in relationships {
         writer

@@ -124,10 +124,7 @@ pub fn write_relationships(
     records: &[Record],
     sources: &[String],
 ) -> Result<()> {
-    let name = |r: &RecordIndex| {
-        let record = &records[*r as usize];
-        format!("{}:{}", sources[record.source as usize], record.id)
-    };
+    let name = |r: &RecordIndex| records[*r as usize].label(sources);
     let mut writer = csv::Writer::from_writer(create(path)?);
     writer
         .write_record(["entity_a", "entity_b", "kind", "via", "strength", "records_a", "records_b"])
@@ -229,12 +226,27 @@ pub struct BlockingSummary {
     pub report: BlockingReport,
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>> {
+/// A buffered new file at `path`.
+pub(crate) fn create(path: &Path) -> Result<BufWriter<File>> {
     Ok(BufWriter::new(File::create(path).map_err(Error::io("create", path))?))
 }
 
-fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+/// Turns a CSV writer's error on `path` into the crate's.
+pub(crate) fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     move |e| Error::io("write", path)(std::io::Error::other(e))
+}
+
+/// The rows of the CSV file `name` of output folder `output`.
+pub fn read_rows(output: &Path, name: &str) -> Result<Vec<csv::StringRecord>> {
+    let not_output = |message: String| Error::NotAnOutput { path: output.into(), message };
+    let mut reader =
+        csv::Reader::from_path(output.join(name)).map_err(|e| not_output(format!("cannot read {name}: {e}")))?;
+    reader.records().collect::<std::result::Result<_, _>>().map_err(|e| not_output(format!("{name}: {e}")))
+}
+
+/// Each record's entity in output folder `output`: `source:id` → entity id.
+pub fn read_entities(output: &Path) -> Result<BTreeMap<String, String>> {
+    Ok(read_rows(output, "entities.csv")?.iter().map(|r| (format!("{}:{}", &r[0], &r[1]), r[2].to_string())).collect())
 }
 
 /// Writes `entities.csv`.

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::output;
 
 /// One step of a chain: from an entity to the next, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,13 +36,6 @@ pub struct Paths {
     pub chains: Vec<Vec<Step>>,
 }
 
-fn rows(path: &Path) -> Result<Vec<csv::StringRecord>> {
-    let not_output = |message: String| Error::NotAnOutput { path: path.parent().unwrap_or(path).into(), message };
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| not_output(format!("cannot read {}: {e}", path.display())))?;
-    reader.records().collect::<std::result::Result<_, _>>().map_err(|e| not_output(format!("{}: {e}", path.display())))
-}
-
 /// The entity of `record` (`source:id`) in the output folder's entities.
 fn entity_of(entities: &BTreeMap<String, String>, output: &Path, record: &str) -> Result<String> {
     entities.get(record).cloned().ok_or_else(|| Error::NotAnOutput {
@@ -53,14 +47,11 @@ fn entity_of(entities: &BTreeMap<String, String>, output: &Path, record: &str) -
 /// The shortest chains of relationships from record `a`'s entity to record
 /// `b`'s (records as `source:id`), at most `limit` of them.
 pub fn find(output: &Path, a: &str, b: &str, limit: usize) -> Result<Paths> {
-    let entities: BTreeMap<String, String> = rows(&output.join("entities.csv"))?
-        .iter()
-        .map(|r| (format!("{}:{}", &r[0], &r[1]), r[2].to_string()))
-        .collect();
+    let entities = output::read_entities(output)?;
     let (from, to) = (entity_of(&entities, output, a)?, entity_of(&entities, output, b)?);
     // The strongest relationship between each pair of entities.
     let mut edges: BTreeMap<(String, String), Step> = BTreeMap::new();
-    for row in rows(&output.join("relationships.csv"))? {
+    for row in output::read_rows(output, "relationships.csv")? {
         let strength: f64 = row[4].parse().unwrap_or_default();
         for (x, y) in [(&row[0], &row[1]), (&row[1], &row[0])] {
             let step = Step { from: x.into(), to: y.into(), kind: row[2].into(), via: row[3].into(), strength };

@@ -129,10 +129,7 @@ impl Run<'_> {
                         source: format!("matcher {name}"),
                         location: format!("candidate pairs {}-{}", batch.pairs.0, batch.pairs.1),
                         reason: format!("{}; these pairs are scored without its verdict", batch.error),
-                        excerpt: format!(
-                            "first pair: {}:{} and {}:{}",
-                            job.sources[a.source as usize].name, a.id, job.sources[b.source as usize].name, b.id
-                        ),
+                        excerpt: format!("first pair: {} and {}", a.label(&source_names), b.label(&source_names)),
                     });
                 }
                 vectors.extend(levels);
@@ -157,10 +154,7 @@ impl Run<'_> {
         let splits: Vec<output::SplitSummary> = splits
             .iter()
             .map(|split| {
-                let name = |r: RecordIndex| {
-                    let record = &records[r as usize];
-                    format!("{}:{}", source_names[record.source as usize], record.id)
-                };
+                let name = |r: RecordIndex| records[r as usize].label(&source_names);
                 output::SplitSummary {
                     records: [name(split.link.0), name(split.link.1)],
                     probability: split.probability,

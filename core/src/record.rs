@@ -102,5 +102,13 @@ pub struct Record {
     pub normalized: Vec<Vec<String>>,
 }
 
+impl Record {
+    /// `source:id`, how outputs and the command line name a record, given
+    /// the job's source names.
+    pub fn label(&self, sources: &[String]) -> String {
+        format!("{}:{}", sources[self.source as usize], self.id)
+    }
+}
+
 /// A record's dense number within one run: its position in read order.
 pub type RecordIndex = u32;

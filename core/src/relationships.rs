@@ -64,19 +64,30 @@ impl Kind {
         }
     }
 
-    /// The kind of relationship a shared value of attribute kind `kind`
-    /// makes, and its base strength.
-    fn of_shared(kind: AttributeKind) -> Option<(Kind, f64)> {
+    /// The kind of relationship a shared value of attribute kind `kind` makes.
+    fn of_shared(kind: AttributeKind) -> Option<Kind> {
         Some(match kind {
-            AttributeKind::Card => (Kind::SharedCard, 1.0),
-            AttributeKind::Email => (Kind::SharedEmail, 1.0),
-            AttributeKind::Phone => (Kind::SharedPhone, 0.9),
-            AttributeKind::CryptoWallet => (Kind::SharedWallet, 1.0),
-            AttributeKind::Iban => (Kind::SharedIban, 1.0),
-            AttributeKind::Ip => (Kind::SharedIp, 0.3),
-            AttributeKind::Postcode => (Kind::SharedPostcode, 0.2),
+            AttributeKind::Card => Kind::SharedCard,
+            AttributeKind::Email => Kind::SharedEmail,
+            AttributeKind::Phone => Kind::SharedPhone,
+            AttributeKind::CryptoWallet => Kind::SharedWallet,
+            AttributeKind::Iban => Kind::SharedIban,
+            AttributeKind::Ip => Kind::SharedIp,
+            AttributeKind::Postcode => Kind::SharedPostcode,
             _ => return None,
         })
+    }
+
+    /// The strength of a value shared by two entities only (a near match's
+    /// is its probability instead).
+    fn base_strength(self) -> f64 {
+        match self {
+            Kind::SharedCard | Kind::SharedEmail | Kind::SharedWallet | Kind::SharedIban | Kind::NearMatch => 1.0,
+            Kind::SharedPhone => 0.9,
+            Kind::EmailUsername => 0.8,
+            Kind::SharedIp => 0.3,
+            Kind::SharedPostcode => 0.2,
+        }
     }
 }
 
@@ -141,17 +152,15 @@ pub fn find(
 ) -> (Vec<Relationship>, Vec<Hub>) {
     // (kind, value) → entity → its records carrying the value.
     let mut holders: BTreeMap<(Kind, String), Holders> = BTreeMap::new();
-    let mut strengths: BTreeMap<Kind, f64> = BTreeMap::new();
     // Handle → (entities with it as an email's local part, as a username).
     let mut handles: BTreeMap<String, (Holders, Holders)> = BTreeMap::new();
     for (r, record) in records.iter().enumerate() {
         let (r, entity) = (r as RecordIndex, entities[r]);
         for (attribute, values) in attributes.iter().zip(&record.normalized) {
             for value in values {
-                if let Some((kind, strength)) = Kind::of_shared(attribute.kind)
+                if let Some(kind) = Kind::of_shared(attribute.kind)
                     && (attribute.kind != AttributeKind::Card || full_card(value))
                 {
-                    strengths.insert(kind, strength);
                     holders.entry((kind, value.clone())).or_default().entry(entity).or_default().push(r);
                 }
                 match attribute.kind {
@@ -181,7 +190,7 @@ pub fn find(
             hubs.push(Hub { kind, value, entities: by_entity.len() });
             continue;
         }
-        let strength = strengths[&kind] / (by_entity.len() - 1) as f64;
+        let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
         let sharing: Vec<(&u32, &Vec<RecordIndex>)> = by_entity.iter().collect();
         for (i, &(&a, records_a)) in sharing.iter().enumerate() {
             for &(&b, records_b) in &sharing[i + 1..] {
@@ -215,7 +224,7 @@ pub fn find(
                     b,
                     kind: Kind::EmailUsername,
                     via: handle.clone(),
-                    strength: 0.8 / (entities.len() - 1) as f64,
+                    strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
                     records_a: records_a.clone(),
                     records_b: records_b.clone(),
                 });
@@ -228,10 +237,7 @@ pub fn find(
             continue;
         }
         let (a, b, ra, rb) = if ea < eb { (ea, eb, pair.a, pair.b) } else { (eb, ea, pair.b, pair.a) };
-        let name = |r: RecordIndex| {
-            let record = &records[r as usize];
-            format!("{}:{}", sources[record.source as usize], record.id)
-        };
+        let name = |r: RecordIndex| records[r as usize].label(sources);
         relationships.push(Relationship {
             a,
             b,

@@ -201,6 +201,26 @@ pub fn combine(groups: &[Option<usize>], weights: impl Iterator<Item = (usize, f
     total + strongest.iter().sum::<f64>()
 }
 
+/// Which of `contributions` [`combine`] counts: every one outside a
+/// correlation group, every disagreement, and of each group's agreements the
+/// strongest (the first of equals). For explanations; scoring uses
+/// [`combine`] directly.
+pub fn counted(groups: &[Option<usize>], contributions: &[Contribution]) -> Vec<bool> {
+    let mut strongest: [Option<usize>; MAX_GROUPS] = [None; MAX_GROUPS];
+    for (i, c) in contributions.iter().enumerate().filter(|(_, c)| c.weight > 0.0) {
+        if let Some(group) = groups[c.comparison]
+            && strongest[group].is_none_or(|s| c.weight > contributions[s].weight)
+        {
+            strongest[group] = Some(i);
+        }
+    }
+    contributions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.weight <= 0.0 || groups[c.comparison].is_none_or(|g| strongest[g] == Some(i)))
+        .collect()
+}
+
 /// The probability of a match weight in bits.
 pub fn probability(weight: f64) -> f64 {
     let odds = weight.exp2();
@@ -209,7 +229,8 @@ pub fn probability(weight: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{combine, probability};
+    use super::{Contribution, combine, counted, probability};
+    use crate::compare::Level;
 
     #[test]
     fn a_group_adds_its_strongest_agreement_and_every_disagreement() {
@@ -217,6 +238,17 @@ mod tests {
         let weights = [(0, 10.0), (1, 6.0), (2, 3.0), (3, -2.0)];
         assert_eq!(combine(&groups, weights.into_iter()), 10.0 + 3.0 - 2.0);
         assert_eq!(combine(&[None, None], [(0, 10.0), (1, 6.0)].into_iter()), 16.0);
+    }
+
+    #[test]
+    fn counted_marks_exactly_what_combine_adds() {
+        let groups = [Some(0), Some(0), None, Some(0)];
+        let c = |comparison, weight| Contribution { comparison, level: Level(0), weight };
+        let contributions = [c(0, 10.0), c(1, 6.0), c(2, 3.0), c(3, -2.0)];
+        let counts = counted(&groups, &contributions);
+        assert_eq!(counts, [true, false, true, true]);
+        let total: f64 = contributions.iter().zip(&counts).filter(|(_, k)| **k).map(|(c, _)| c.weight).sum();
+        assert_eq!(total, combine(&groups, contributions.iter().map(|c| (c.comparison, c.weight))));
     }
 
     #[test]
