@@ -63,23 +63,16 @@ struct Instance {
 
 impl Instance {
     fn new(plugin: &Plugin, doing: &str) -> Result<Instance, PluginError> {
-        let mut store = plugin.store();
-        plugin.arm(&mut store);
-        let bindings = Bindings::instantiate(&mut store, &plugin.component, &plugin.linker)
-            .map_err(|e| plugin.failure(&store, doing, &e))?;
+        let (store, bindings) = plugin.instantiate(doing, |s, c, l| Bindings::instantiate(s, c, l))?;
         Ok(Instance { store, bindings })
     }
 }
 
 pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
-    let mut instance = Instance::new(plugin, "describing itself")?;
-    plugin.arm(&mut instance.store);
-    let info = instance
-        .bindings
-        .sleuth_plugin_matching()
-        .call_describe(&mut instance.store)
-        .map_err(|e| plugin.failure(&instance.store, "describing itself", &e))?;
-    Ok(Info { name: info.name, version: info.version, sdk_version: info.sdk_version })
+    let doing = "describing itself";
+    let mut instance = Instance::new(plugin, doing)?;
+    let bindings = &instance.bindings;
+    plugin.call(&mut instance.store, doing, |s| bindings.sleuth_plugin_matching().call_describe(s)).map(Info::from)
 }
 
 impl Matcher {
@@ -93,12 +86,9 @@ impl Matcher {
         }
         let doing = "declaring what it compares";
         let mut instance = Instance::new(&plugin, doing)?;
-        plugin.arm(&mut instance.store);
-        let declared = instance
-            .bindings
-            .sleuth_plugin_matching()
-            .call_declare(&mut instance.store)
-            .map_err(|e| plugin.failure(&instance.store, doing, &e))?;
+        let bindings = &instance.bindings;
+        let declared =
+            plugin.call(&mut instance.store, doing, |s| bindings.sleuth_plugin_matching().call_declare(s))?;
         if declared.levels.len() < 2 || declared.levels.len() > 32 {
             return Err(PluginError {
                 plugin: plugin.label(),
@@ -122,15 +112,15 @@ impl Matcher {
             Some(instance) => instance,
             None => Instance::new(plugin, doing)?,
         };
-        plugin.arm(&mut instance.store);
-        let result = instance.bindings.sleuth_plugin_matching().call_compare(&mut instance.store, subjects, pairs);
+        let bindings = &instance.bindings;
+        let result = plugin
+            .call(&mut instance.store, doing, |s| bindings.sleuth_plugin_matching().call_compare(s, subjects, pairs));
         // A failed instance is dropped here; a good one goes back to the pool.
-        let verdicts = match result {
-            Err(error) => return Err(plugin.failure(&instance.store, doing, &error)),
-            Ok(Err(message)) => {
+        let verdicts = match result? {
+            Err(message) => {
                 return Err(PluginError { plugin: plugin.label(), message: format!("{message} (while {doing})") });
             }
-            Ok(Ok(verdicts)) => verdicts,
+            Ok(verdicts) => verdicts,
         };
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(instance);

@@ -104,6 +104,12 @@ pub enum World {
     Matcher,
 }
 
+impl From<bindings::parser::sleuth::plugin::types::PluginInfo> for Info {
+    fn from(info: bindings::parser::sleuth::plugin::types::PluginInfo) -> Info {
+        Info { name: info.name, version: info.version, sdk_version: info.sdk_version }
+    }
+}
+
 impl fmt::Display for World {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -315,11 +321,31 @@ impl Plugin {
         store
     }
 
-    /// Arms `store` for one call: a full fuel budget and a fresh deadline.
-    fn arm(&self, store: &mut Store<HostState>) {
+    /// Runs one call into an instance in `store` with a full fuel budget and
+    /// a fresh deadline; a failure becomes an error naming the plugin and
+    /// what it was `doing`.
+    fn call<T>(
+        &self,
+        store: &mut Store<HostState>,
+        doing: &str,
+        call: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<T>,
+    ) -> Result<T, PluginError> {
         // Fuel is enabled on the engine, so setting it cannot fail.
         let _ = store.set_fuel(self.limits.fuel_per_call);
         store.set_epoch_deadline(self.limits.deadline_ms.div_ceil(TICK.as_millis() as u64).max(1));
+        call(store).map_err(|e| self.failure(store, doing, &e))
+    }
+
+    /// A fresh instance in a fresh store: the bindings of its world, which
+    /// `instantiate` (the world's generated `instantiate`) makes.
+    fn instantiate<B>(
+        &self,
+        doing: &str,
+        instantiate: impl FnOnce(&mut Store<HostState>, &Component, &Linker<HostState>) -> wasmtime::Result<B>,
+    ) -> Result<(Store<HostState>, B), PluginError> {
+        let mut store = self.store();
+        let bindings = self.call(&mut store, doing, |store| instantiate(store, &self.component, &self.linker))?;
+        Ok((store, bindings))
     }
 
     /// An error for a call that failed while `doing` something.

@@ -65,47 +65,28 @@ pub enum Parsed {
 }
 
 pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
-    let mut instance = Instance::new(plugin, "describing itself")?;
-    plugin.arm(&mut instance.store);
-    let info = instance
-        .bindings
-        .sleuth_plugin_parsing()
-        .call_describe(&mut instance.store)
-        .map_err(|e| plugin.failure(&instance.store, "describing itself", &e))?;
-    Ok(Info { name: info.name, version: info.version, sdk_version: info.sdk_version })
+    let doing = "describing itself";
+    let (mut store, bindings) = plugin.instantiate(doing, |s, c, l| Bindings::instantiate(s, c, l))?;
+    plugin.call(&mut store, doing, |s| bindings.sleuth_plugin_parsing().call_describe(s)).map(Info::from)
 }
 
 /// One instance of the plugin with one parse session.
 struct Instance {
     store: Store<HostState>,
     bindings: Bindings,
-    session: Option<ResourceAny>,
+    session: ResourceAny,
     /// Lines and bytes of the input before the session's first chunk.
     base: types::Position,
 }
 
 impl Instance {
-    fn new(plugin: &Plugin, doing: &str) -> Result<Instance, PluginError> {
-        let mut store = plugin.store();
-        plugin.arm(&mut store);
-        let bindings = Bindings::instantiate(&mut store, &plugin.component, &plugin.linker)
-            .map_err(|e| plugin.failure(&store, doing, &e))?;
-        Ok(Instance { store, bindings, session: None, base: types::Position { line: 0, offset: 0 } })
-    }
-
+    /// A fresh instance with a session that starts at `base` in the input.
     fn start(plugin: &Plugin, base: types::Position) -> Result<Instance, PluginError> {
         let doing = "starting a parse";
-        let mut instance = Instance::new(plugin, doing)?;
-        instance.base = base;
-        plugin.arm(&mut instance.store);
-        let session = instance
-            .bindings
-            .sleuth_plugin_parsing()
-            .session()
-            .call_constructor(&mut instance.store)
-            .map_err(|e| plugin.failure(&instance.store, doing, &e))?;
-        instance.session = Some(session);
-        Ok(instance)
+        let (mut store, bindings) = plugin.instantiate(doing, |s, c, l| Bindings::instantiate(s, c, l))?;
+        let session =
+            plugin.call(&mut store, doing, |s| bindings.sleuth_plugin_parsing().session().call_constructor(s))?;
+        Ok(Instance { store, bindings, session, base })
     }
 
     /// `position` (within the session) within the whole input.
@@ -123,14 +104,11 @@ impl Instance {
         chunk: Option<&[u8]>,
         doing: &str,
     ) -> Result<Result<types::Parsed, types::ParseError>, PluginError> {
-        plugin.arm(&mut self.store);
-        let session = self.session.expect("a started instance has a session");
-        let parsing = self.bindings.sleuth_plugin_parsing().session();
-        let result = match chunk {
-            Some(chunk) => parsing.call_feed(&mut self.store, session, chunk),
-            None => parsing.call_finish(&mut self.store, session),
-        };
-        let mut outcome = result.map_err(|e| plugin.failure(&self.store, doing, &e))?;
+        let (session, parsing) = (self.session, self.bindings.sleuth_plugin_parsing().session());
+        let mut outcome = plugin.call(&mut self.store, doing, |store| match chunk {
+            Some(chunk) => parsing.call_feed(store, session, chunk),
+            None => parsing.call_finish(store, session),
+        })?;
         match &mut outcome {
             Ok(parsed) => {
                 for record in &mut parsed.records {
