@@ -74,24 +74,16 @@ fn build(plugins: &Path, target_dir: &Path, log: &Path) -> Result<BTreeMap<Strin
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         // Artifact messages name the lib target and its files; a dependency
         // of the guests has no .wasm among them.
-        if !line.contains("\"reason\":\"compiler-artifact\"") {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if message["reason"] != "compiler-artifact" {
             continue;
         }
-        let Some(name) = field(line, "\"target\":{", "\"name\":\"") else { continue };
-        let Some(files) = line.split("\"filenames\":[").nth(1) else { continue };
-        for file in files.split(']').next().unwrap_or_default().split(',') {
-            let file = file.trim().trim_matches('"');
+        let Some(name) = message["target"]["name"].as_str() else { continue };
+        for file in message["filenames"].as_array().into_iter().flatten().filter_map(|f| f.as_str()) {
             if file.ends_with(".wasm") {
                 built.insert(name.replace('-', "_"), PathBuf::from(file));
             }
         }
     }
     Ok(built)
-}
-
-/// The string value after `key` in the part of `line` after `within`.
-fn field(line: &str, within: &str, key: &str) -> Option<String> {
-    let rest = line.split(within).nth(1)?;
-    let value = rest.split(key).nth(1)?;
-    Some(value.split('"').next()?.to_string())
 }
