@@ -133,48 +133,53 @@ fn excerpt(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned()
 }
 
+/// Hands a call's records and rejects to `each`.
+fn emit(parsed: types::Parsed, each: &mut impl FnMut(Parsed)) {
+    for record in parsed.records {
+        each(Parsed::Record(ParsedRecord {
+            id: record.id,
+            attributes: record.attributes.into_iter().map(|a| (a.field, a.kind, a.value)).collect(),
+            line: record.position.line,
+            offset: record.position.offset,
+        }));
+    }
+    for reject in parsed.rejects {
+        each(Parsed::Reject(ParseReject {
+            location: position(reject.position),
+            reason: reject.message,
+            excerpt: reject.excerpt,
+        }));
+    }
+}
+
+/// One reject for the input from byte `from` to its end: `held` bytes
+/// already read (`head` is their start, for the excerpt), then what `input`
+/// still has.
+fn reject_rest(
+    from: u64,
+    head: &[u8],
+    held: u64,
+    input: &mut dyn Read,
+    reason: String,
+) -> std::io::Result<ParseReject> {
+    let rest = std::io::copy(input, &mut std::io::sink())?;
+    Ok(ParseReject {
+        location: format!("bytes {from}-{}", (from + held + rest).saturating_sub(1)),
+        reason,
+        excerpt: excerpt(head),
+    })
+}
+
 /// Parses `input` (named `name` in messages) with `plugin`, handing each
 /// record and reject to `each` in input order. Only a failure to read the
 /// input is an `Err`; everything the plugin does wrong becomes rejects.
 pub fn parse(plugin: &Parser, name: &str, input: &mut dyn Read, mut each: impl FnMut(Parsed)) -> std::io::Result<()> {
-    let emit = |parsed: types::Parsed, each: &mut dyn FnMut(Parsed)| {
-        for record in parsed.records {
-            each(Parsed::Record(ParsedRecord {
-                id: record.id,
-                attributes: record.attributes.into_iter().map(|a| (a.field, a.kind, a.value)).collect(),
-                line: record.position.line,
-                offset: record.position.offset,
-            }));
-        }
-        for reject in parsed.rejects {
-            each(Parsed::Reject(ParseReject {
-                location: position(reject.position),
-                reason: reject.message,
-                excerpt: reject.excerpt,
-            }));
-        }
-    };
     let mut instance: Option<Instance> = None;
     let mut failures = 0;
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK * 2);
     let mut offset: u64 = 0;
     let mut lines: u64 = 0;
     let mut ended = false;
-    let reject_rest = |from: u64, reason: String, head: &[u8], input: &mut dyn Read, each: &mut dyn FnMut(Parsed)| {
-        let mut rest = 0u64;
-        let mut sink = [0u8; 8192];
-        while let Ok(n) = input.read(&mut sink) {
-            if n == 0 {
-                break;
-            }
-            rest += n as u64;
-        }
-        each(Parsed::Reject(ParseReject {
-            location: format!("bytes {from}-{}", (from + head.len() as u64 + rest).saturating_sub(1)),
-            reason,
-            excerpt: excerpt(head),
-        }));
-    };
     loop {
         // Fill the buffer to a chunk, then cut after its last line ending.
         while buffer.len() < CHUNK && !ended {
@@ -210,8 +215,8 @@ pub fn parse(plugin: &Parser, name: &str, input: &mut dyn Read, mut each: impl F
                     error.message,
                     position(error.position)
                 );
-                buffer.splice(0..0, chunk.iter().copied());
-                reject_rest(offset, reason, &buffer, input, &mut each);
+                let held = (chunk.len() + buffer.len()) as u64;
+                each(Parsed::Reject(reject_rest(offset, &chunk, held, input, reason)?));
                 return Ok(());
             }
             Err(error) => {
@@ -230,7 +235,7 @@ pub fn parse(plugin: &Parser, name: &str, input: &mut dyn Read, mut each: impl F
                         "plugin {} failed on {GIVE_UP_AFTER} chunks in a row; the rest of {name} is not parsed",
                         plugin.label()
                     );
-                    reject_rest(from, reason, &buffer, input, &mut each);
+                    each(Parsed::Reject(reject_rest(from, &buffer, buffer.len() as u64, input, reason)?));
                     return Ok(());
                 }
             }
