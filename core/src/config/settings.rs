@@ -472,30 +472,22 @@ impl Resolver<'_> {
                 comparison.group = Some(group.clone());
             }
         }
-        // Cross-kind evidence: every email attribute against every username attribute.
-        for (email, a) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Email) {
-            for (username, b) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Username) {
-                comparisons.push(Comparison {
-                    name: format!("{}_{}", a.name, b.name),
-                    attribute: email,
-                    across: Some(username),
-                    method: Method::Identifier(Identifier::Handle),
-                    damp_common_values: false,
-                    group: compare::default_group(AttributeKind::Username, true).map(str::to_string),
-                });
-            }
-        }
-        // And every name attribute against every username attribute.
-        for (name, a) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Name) {
-            for (username, b) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Username) {
-                comparisons.push(Comparison {
-                    name: format!("{}_{}", a.name, b.name),
-                    attribute: name,
-                    across: Some(username),
-                    method: Method::Identifier(Identifier::NameHandle),
-                    damp_common_values: false,
-                    group: compare::default_group(AttributeKind::Username, true).map(str::to_string),
-                });
+        // Cross-kind evidence: every email attribute (its local part), and
+        // every name attribute, against every username attribute.
+        for (kind, identifier) in
+            [(AttributeKind::Email, Identifier::Handle), (AttributeKind::Name, Identifier::NameHandle)]
+        {
+            for (attribute, a) in attributes.iter().enumerate().filter(|(_, a)| a.kind == kind) {
+                for (username, b) in attributes.iter().enumerate().filter(|(_, a)| a.kind == AttributeKind::Username) {
+                    comparisons.push(Comparison {
+                        name: format!("{}_{}", a.name, b.name),
+                        attribute,
+                        across: Some(username),
+                        method: Method::Identifier(identifier),
+                        damp_common_values: false,
+                        group: compare::default_group(AttributeKind::Username, true).map(str::to_string),
+                    });
+                }
             }
         }
         let groups: std::collections::BTreeSet<&str> = comparisons.iter().filter_map(|c| c.group.as_deref()).collect();
