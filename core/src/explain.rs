@@ -15,12 +15,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::blocking::BlockingKey;
-use crate::compare::{self, Level};
+use crate::compare;
 use crate::config::Job;
 use crate::error::{Error, Result};
 use crate::normalize;
 use crate::output;
-use crate::plugin::matcher::Subject;
+use crate::pipeline;
 use crate::read;
 use crate::record::Record;
 use crate::score::{self, Damping, Model, probability};
@@ -98,7 +98,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         return Err(not_output(output, format!("the job file {job_file} has changed since the run")));
     }
     for (source, recorded) in job.sources.iter().zip(summary["sources"].as_array().into_iter().flatten()) {
-        if recorded["sha256"].as_str() != Some(crate::pipeline::file_sha256(&source.path)?.as_str()) {
+        if recorded["sha256"].as_str() != Some(pipeline::file_sha256(&source.path)?.as_str()) {
             return Err(not_output(output, format!("source `{}` has changed since the run", source.name)));
         }
     }
@@ -122,32 +122,19 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let (ra, rb) = (&records[ia], &records[ib]);
 
     // Compare and score the pair as the run did.
-    let mut vector = compare::comparison_vectors(&job.comparisons, &records, &[(ia as u32, ib as u32)]);
-    let mut rules: BTreeMap<usize, String> = BTreeMap::new();
-    for (k, comparison) in job.comparisons.iter().enumerate() {
-        let compare::Method::Plugin { matcher, .. } = comparison.method else { continue };
-        let (va, vb) = (&ra.values[comparison.attribute], &rb.values[comparison.attribute]);
-        if va.is_empty() || vb.is_empty() {
-            continue;
-        }
-        let subject = |r: &Record| Subject {
-            raw: r.values[comparison.attribute].clone(),
-            normalized: r.normalized[comparison.attribute].clone(),
-        };
-        let plugin = &job.matchers[matcher];
-        let verdict =
-            plugin.compare(&[subject(ra), subject(rb)], &[(0, 1)], "explaining a pair").map_err(|e| Error::Source {
-                source_name: comparison.name.clone(),
-                path: plugin.plugin.path.clone(),
-                message: e.to_string(),
-            })?;
-        if let Some(level) = verdict[0].level {
-            vector[k] = Level(level);
-        }
-        if let Some(rule) = verdict[0].rule.and_then(|r| plugin.declaration.rules.get(usize::from(r))) {
-            rules.insert(k, rule.clone());
-        }
+    let pair = [(ia as u32, ib as u32)];
+    let mut vector = compare::comparison_vectors(&job.comparisons, &records, &pair);
+    let mut evidence = pipeline::matcher_evidence(&job);
+    if let Some((name, failed)) = pipeline::fill_matchers(&job, &records, &pair, 0, &mut vector, &mut evidence).pop() {
+        let path = job.plugins().into_iter().find(|p| failed.error.plugin == p.label()).map(|p| p.path.clone());
+        return Err(Error::Source {
+            source_name: name,
+            path: path.unwrap_or_else(|| job.file.clone()),
+            message: failed.error.to_string(),
+        });
     }
+    let rules: BTreeMap<usize, String> =
+        evidence.iter().filter_map(|e| e.rule(0).map(|rule| (e.comparison, rule.to_string()))).collect();
     let damping = Damping::new(&job.comparisons, &records);
     let contributions = model.contributions(&job.comparisons, &damping, ra, rb, &vector);
     let score = model.score(&job.comparisons, &damping, ra, rb, &vector);

@@ -390,7 +390,7 @@ fn graph_nodes(records: &[Record], sources: &[String], entities: &[u32]) -> Vec<
 }
 
 /// An empty evidence table per matcher comparison of `job`.
-fn matcher_evidence(job: &Job) -> Vec<MatcherEvidence> {
+pub(crate) fn matcher_evidence(job: &Job) -> Vec<MatcherEvidence> {
     job.comparisons
         .iter()
         .enumerate()
@@ -402,7 +402,7 @@ fn matcher_evidence(job: &Job) -> Vec<MatcherEvidence> {
 /// Fills the matcher comparisons' columns of `levels` (the vectors of
 /// `pairs`, the candidates from `first_pair` on) by calling the plugins;
 /// returns the batches that failed, with their comparison's name.
-fn fill_matchers(
+pub(crate) fn fill_matchers(
     job: &Job,
     records: &[Record],
     pairs: &[(RecordIndex, RecordIndex)],
