@@ -69,11 +69,13 @@ impl BlockingKey {
         BlockingKey { name, attribute, kind, method, length }
     }
 
-    /// Calls `emit` with each index term (`name=value`) of one normalized value.
-    pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str)) {
+    /// Calls `emit` with each index term (`name=value`) of one normalized
+    /// value and how much sharing it says ([`Strength`]).
+    pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str, Strength)) {
         let mut term = String::new();
         // `name[.family]=key`, built in one reused buffer.
         let mut add = |name: &str, family: Option<&str>, key: &str| {
+            let strength = strength(self.kind, self.method, name, family);
             term.clear();
             term.push_str(name);
             if let Some(family) = family {
@@ -82,7 +84,7 @@ impl BlockingKey {
             }
             term.push('=');
             term.push_str(key);
-            emit(&term);
+            emit(&term, strength);
         };
         if self.method == KeyMethod::Kind {
             let mut family_term = |family: &str, key: &str| match (self.kind, family) {
@@ -124,6 +126,42 @@ impl BlockingKey {
             }
         }
     }
+}
+
+/// How much two records sharing a key say about being one person.
+///
+/// A strong key (an email address, a card number, a handle's skeleton) is
+/// enough for a candidate pair on its own. A weak key (a name token, an
+/// n-gram of a handle, an IP address) is shared by strangers as the data
+/// grows: a pair sharing only weak keys becomes a candidate when it shares
+/// two of them, or one block small enough to be telling (see `candidates`).
+/// This keeps the pairs per record bounded at a million records, where
+/// every n-gram and common name is shared by hundreds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// Enough on its own.
+    Strong,
+    /// Enough with another weak key, or in a small block.
+    Weak,
+}
+
+/// The strength of a term: `name` and `family` as in `name[.family]=key`.
+fn strength(kind: AttributeKind, method: KeyMethod, name: &str, family: Option<&str>) -> Strength {
+    use AttributeKind::*;
+    let strong = match method {
+        KeyMethod::Token | KeyMethod::Prefix | KeyMethod::Ngram => false,
+        KeyMethod::Exact => matches!(kind, Username | Email | Phone | Card | Iban | CryptoWallet | Id),
+        KeyMethod::Kind => match (kind, family) {
+            // Skeletons of usernames and of email local parts.
+            _ if name == "handle" => true,
+            _ if name == "handle_stem" => false,
+            (Email, Some("address")) | (Phone, _) | (Card, Some("number" | "bin_last4")) => true,
+            (Iban | CryptoWallet | Id, _) => true,
+            _ => false,
+        },
+    };
+    if strong { Strength::Strong } else { Strength::Weak }
 }
 
 /// The kind's own keys of one normalized value: `emit(family, key)`.
@@ -184,7 +222,7 @@ mod tests {
         let email = BlockingKey::new("email", 1, AttributeKind::Email, KeyMethod::Kind, 0);
         let terms = |key: &BlockingKey, value: &str| {
             let mut out = Vec::new();
-            key.terms(value, &mut |t| out.push(t.to_string()));
+            key.terms(value, &mut |t, _| out.push(t.to_string()));
             out
         };
         let from_user = terms(&user, &normalize::username::normalize("Dark_Angel99").unwrap());

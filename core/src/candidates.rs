@@ -1,17 +1,24 @@
-//! Candidate pairs: every pair of records that share a block.
+//! Candidate pairs: the pairs of records whose shared blocks say enough.
 //!
 //! Blocks come from the index's posting lists ([`crate::index::Store::blocks`]);
 //! blocks over the size limit are skipped and reported, so one very common
 //! value (a VPN exit, a shared office email) cannot flood the run with pairs.
-//! Pairs are deduplicated and sorted, so the result is the same whatever the
-//! thread count.
+//! A pair sharing a strong key's block is a candidate; a pair sharing only
+//! weak keys' blocks ([`Strength`]) is one when it shares two of them, or one
+//! block of at most [`TELLING_WEAK_BLOCK`] records.
+//!
+//! The pairs are made record by record, straight from the blocks: each
+//! record adds up what it shares with the later records of its blocks in a
+//! counter per record, then keeps those that reached a candidate. Records
+//! are split among threads in fixed chunks and the chunks' pairs joined in
+//! order, so the pairs come out distinct and sorted whatever the thread count.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::blocking::Strength;
 use crate::index::Blocks;
 use crate::record::RecordIndex;
-
 /// A candidate pair, the smaller record number first.
 pub type Pair = (RecordIndex, RecordIndex);
 
@@ -32,6 +39,8 @@ pub struct BlockingReport {
     pub oversized: Vec<OversizedBlock>,
     /// Pairs before removing repeats across blocks.
     pub pairs_in_blocks: u64,
+    /// Pairs that shared only one weak key's block, left out.
+    pub weak_only_pairs: u64,
     /// Distinct candidate pairs.
     pub candidate_pairs: u64,
 }
@@ -45,33 +54,84 @@ pub struct OversizedBlock {
     pub records: u64,
 }
 
-/// The distinct pairs of records sharing a block. `source_of[r]` is record
-/// `r`'s source; with `within_source` false, pairs from one source are left out.
+/// A weak key's block of at most this many records makes candidates on its
+/// own: so few records sharing a rare n-gram or a rare IP are telling.
+pub const TELLING_WEAK_BLOCK: usize = 16;
+
+/// Records handled per step of a thread.
+const CHUNK: usize = 2048;
+
+/// What a shared block adds to a pair's count; a pair reaching
+/// [`CANDIDATE`] is a candidate.
+fn weight(size: usize, strength: Strength) -> u8 {
+    match strength {
+        Strength::Strong => CANDIDATE,
+        Strength::Weak if size <= TELLING_WEAK_BLOCK => CANDIDATE,
+        Strength::Weak if size <= 4 * TELLING_WEAK_BLOCK => CANDIDATE / 2,
+        Strength::Weak => CANDIDATE / 4,
+    }
+}
+
+const CANDIDATE: u8 = 4;
+
+/// The candidate pairs of `blocks`, distinct and sorted. `source_of[r]` is
+/// record `r`'s source; with `within_source` false, pairs from one source
+/// are left out.
 pub fn candidate_pairs(
     blocks: &Blocks,
     source_of: &[u32],
     within_source: bool,
     max_block_size: u64,
 ) -> (Vec<Pair>, BlockingReport) {
-    let mut pairs: Vec<Pair> = blocks
-        .blocks
-        .par_iter()
-        .flat_map_iter(|block| {
-            block.iter().enumerate().flat_map(move |(i, &a)| {
-                block[i + 1..]
-                    .iter()
-                    .filter(move |&&b| within_source || source_of[a as usize] != source_of[b as usize])
-                    .map(move |&b| (a, b))
-            })
-        })
+    let records = source_of.len();
+    let (starts, block_ids) = blocks_of_records(blocks, records);
+    let chunks: Vec<(Vec<Pair>, u64, u64)> = (0..records.div_ceil(CHUNK))
+        .into_par_iter()
+        .map_init(
+            || (vec![0u8; records], Vec::new()),
+            |(count, touched), chunk| {
+                let mut pairs = Vec::new();
+                let (mut shared, mut weak_only) = (0u64, 0u64);
+                for a in chunk * CHUNK..((chunk + 1) * CHUNK).min(records) {
+                    for &block in &block_ids[starts[a]..starts[a + 1]] {
+                        let members = blocks.block(block as usize);
+                        let weight = weight(members.len(), blocks.strength(block as usize));
+                        let later = &members[members.partition_point(|&m| m as usize <= a)..];
+                        for &b in later {
+                            if !within_source && source_of[a] == source_of[b as usize] {
+                                continue;
+                            }
+                            shared += 1;
+                            let c = &mut count[b as usize];
+                            if *c == 0 {
+                                touched.push(b);
+                            }
+                            *c = c.saturating_add(weight);
+                        }
+                    }
+                    let first = pairs.len();
+                    for &b in touched.iter() {
+                        let c = std::mem::take(&mut count[b as usize]);
+                        if c >= CANDIDATE {
+                            pairs.push((a as RecordIndex, b));
+                        } else {
+                            weak_only += 1;
+                        }
+                    }
+                    touched.clear();
+                    pairs[first..].sort_unstable();
+                }
+                (pairs, shared, weak_only)
+            },
+        )
         .collect();
-    let pairs_in_blocks = pairs.len() as u64;
-    pairs.par_sort_unstable();
-    pairs.dedup();
+    let pairs_in_blocks = chunks.iter().map(|c| c.1).sum();
+    let weak_only_pairs = chunks.iter().map(|c| c.2).sum();
+    let pairs: Vec<Pair> = chunks.into_iter().flat_map(|c| c.0).collect();
     let report = BlockingReport {
         keys: blocks.keys,
-        blocks_used: blocks.blocks.len() as u64,
-        largest_block_used: blocks.blocks.iter().map(|b| b.len() as u64).max().unwrap_or(0),
+        blocks_used: blocks.len() as u64,
+        largest_block_used: blocks.iter().map(|(b, _)| b.len() as u64).max().unwrap_or(0),
         max_block_size,
         oversized_blocks: blocks.oversized.len() as u64,
         oversized: blocks
@@ -81,26 +141,93 @@ pub fn candidate_pairs(
             .map(|(key, records)| OversizedBlock { key: key.clone(), records: *records })
             .collect(),
         pairs_in_blocks,
+        weak_only_pairs,
         candidate_pairs: pairs.len() as u64,
     };
     (pairs, report)
+}
+
+/// Each record's blocks: record `r`'s are `ids[starts[r]..starts[r + 1]]`.
+fn blocks_of_records(blocks: &Blocks, records: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = vec![0usize; records + 1];
+    for (members, _) in blocks.iter() {
+        for &r in members {
+            starts[r as usize + 1] += 1;
+        }
+    }
+    for r in 0..records {
+        starts[r + 1] += starts[r];
+    }
+    let mut next = starts.clone();
+    let mut ids = vec![0u32; starts[records]];
+    for (block, (members, _)) in blocks.iter().enumerate() {
+        for &r in members {
+            ids[next[r as usize]] = block as u32;
+            next[r as usize] += 1;
+        }
+    }
+    (starts, ids)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn blocks(list: &[(&[RecordIndex], Strength)]) -> Blocks {
+        let mut blocks = Blocks::default();
+        for (records, strength) in list {
+            blocks.push(records, *strength);
+        }
+        blocks.keys = list.len() as u64;
+        blocks
+    }
+
     #[test]
     fn pairs_are_distinct_sorted_and_respect_sources() {
-        let blocks = Blocks {
-            keys: 3,
-            blocks: vec![vec![0, 1, 2], vec![1, 2, 3]],
-            oversized: vec![("ip=10.0.0.1".into(), 900)],
-        };
+        let mut blocks = blocks(&[(&[0, 1, 2], Strength::Strong), (&[1, 2, 3], Strength::Strong)]);
+        blocks.oversized = vec![("ip=10.0.0.1".into(), 900)];
         let (pairs, report) = candidate_pairs(&blocks, &[0, 0, 1, 1], true, 500);
         assert_eq!(pairs, [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]);
         assert_eq!((report.pairs_in_blocks, report.candidate_pairs, report.oversized_blocks), (6, 5, 1));
         let (across, _) = candidate_pairs(&blocks, &[0, 0, 1, 1], false, 500);
         assert_eq!(across, [(0, 2), (1, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn weak_keys_make_candidates_when_two_agree_or_their_block_is_small() {
+        let big: Vec<RecordIndex> = (2..2 + TELLING_WEAK_BLOCK as RecordIndex).chain([0]).collect::<Vec<_>>();
+        let mut big = big;
+        big.sort_unstable();
+        let other: Vec<RecordIndex> = (0..=TELLING_WEAK_BLOCK as RecordIndex).collect();
+        let blocks = blocks(&[(&big, Strength::Weak), (&other, Strength::Weak), (&[20, 21], Strength::Weak)]);
+        let sources = vec![0; 30];
+        let (pairs, report) = candidate_pairs(&blocks, &sources, true, 500);
+        // 0 and 2..=16 share both big blocks; 0-1 and 1-x share only `other`.
+        assert!(pairs.contains(&(0, 2)) && pairs.contains(&(2, 16)), "{pairs:?}");
+        assert!(!pairs.contains(&(0, 1)) && !pairs.contains(&(1, 2)), "{pairs:?}");
+        assert!(!pairs.contains(&(0, 17)), "{pairs:?}");
+        // A small weak block is telling on its own.
+        assert!(pairs.contains(&(20, 21)), "{pairs:?}");
+        assert!(report.weak_only_pairs > 0);
+    }
+
+    #[test]
+    fn the_thread_count_changes_nothing() {
+        let members: Vec<Vec<RecordIndex>> =
+            (0..300u32).map(|k| (0..5000u32).filter(|r| (r * 7 + k) % 97 < 3 || r % 300 == k).collect()).collect();
+        let list: Vec<(&[RecordIndex], Strength)> = members
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.as_slice(), if k < 100 { Strength::Strong } else { Strength::Weak }))
+            .collect();
+        let blocks = blocks(&list);
+        let sources: Vec<u32> = (0..5000).map(|r| r % 3).collect();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let (a, _) = one.install(|| candidate_pairs(&blocks, &sources, false, 500));
+        let (b, _) = four.install(|| candidate_pairs(&blocks, &sources, false, 500));
+        assert!(!a.is_empty());
+        assert!(a.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
+        assert_eq!(a, b);
     }
 }

@@ -230,7 +230,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
 
 fn key_terms(key: &BlockingKey, record: &Record, terms: &mut BTreeSet<String>) {
     for value in &record.normalized[key.attribute] {
-        key.terms(value, &mut |term| {
+        key.terms(value, &mut |term, _| {
             terms.insert(term.to_string());
         });
     }

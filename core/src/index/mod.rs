@@ -2,9 +2,10 @@
 //!
 //! One document per record holds its source, id, line and raw values (stored,
 //! so outputs and explanations can show them) and its blocking keys as
-//! `key_name=value` terms of one field. A term's posting list is the block of
-//! records sharing that key: [`Store::blocks`] reads them straight from the
-//! term dictionary, with no query per record.
+//! `key_name=value` terms, strong keys in one field and weak ones in another
+//! ([`Strength`]). A term's posting list is the block of records sharing that
+//! key: [`Store::blocks`] reads them straight from the term dictionary, with
+//! no query per record.
 //!
 //! This is the only module that imports tantivy.
 
@@ -15,7 +16,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
 use tantivy::{DocSet, Index, IndexWriter, TERMINATED, doc};
 
-use crate::blocking::BlockingKey;
+use crate::blocking::{BlockingKey, Strength};
 use crate::config::Attribute;
 use crate::error::{Error, Result};
 use crate::record::{Record, RecordIndex};
@@ -23,16 +24,65 @@ use crate::record::{Record, RecordIndex};
 /// The index folder's name inside an output folder.
 pub const INDEX_DIR: &str = "index";
 
-/// Records sharing blocking keys, read from the index.
-#[derive(Debug, Default)]
+/// Records sharing blocking keys, read from the index: the blocks of at least
+/// two and at most the size limit, strong keys' first, each in term order.
+#[derive(Debug)]
 pub struct Blocks {
     /// Distinct key values (terms) in the index.
     pub keys: u64,
-    /// The records of each block of at least two and at most the size limit,
-    /// in term order; each list is sorted.
-    pub blocks: Vec<Vec<RecordIndex>>,
+    /// Every block's records, one block after the other, each sorted.
+    members: Vec<RecordIndex>,
+    /// Block `i` is `members[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    /// Blocks before this one are strong keys', the rest weak keys'.
+    first_weak: usize,
     /// Blocks over the size limit, skipped: key and size, largest first.
     pub oversized: Vec<(String, u64)>,
+}
+
+impl Default for Blocks {
+    fn default() -> Self {
+        Blocks { keys: 0, members: Vec::new(), starts: vec![0], first_weak: 0, oversized: Vec::new() }
+    }
+}
+
+impl Blocks {
+    /// Adds a block (sorted records) after the others; strong blocks must
+    /// all come before the first weak one.
+    pub fn push(&mut self, records: &[RecordIndex], strength: Strength) {
+        debug_assert!(records.is_sorted());
+        if strength == Strength::Strong {
+            assert_eq!(self.first_weak, self.len(), "strong blocks come first");
+            self.first_weak += 1;
+        }
+        self.members.extend_from_slice(records);
+        self.starts.push(self.members.len());
+    }
+
+    /// The number of blocks.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Whether there are no blocks.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Block `i`'s records, sorted.
+    pub fn block(&self, i: usize) -> &[RecordIndex] {
+        &self.members[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Block `i`'s key strength.
+    pub fn strength(&self, i: usize) -> Strength {
+        if i < self.first_weak { Strength::Strong } else { Strength::Weak }
+    }
+
+    /// Every block with its strength, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[RecordIndex], Strength)> {
+        (0..self.len()).map(|i| (self.block(i), self.strength(i)))
+    }
 }
 
 /// A tantivy index of one run's records.
@@ -50,6 +100,7 @@ struct Fields {
     line: Field,
     values: Field,
     key: Field,
+    weak_key: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -61,6 +112,7 @@ fn schema() -> (Schema, Fields) {
         line: builder.add_u64_field("line", STORED),
         values: builder.add_text_field("values", STORED),
         key: builder.add_text_field("key", STRING),
+        weak_key: builder.add_text_field("weak_key", STRING),
     };
     (builder.build(), fields)
 }
@@ -106,6 +158,8 @@ impl Store {
         let threads = threads.clamp(1, 4);
         let mut writer: IndexWriter =
             self.index.writer_with_num_threads(threads, threads * 64_000_000).map_err(index_error(&self.path))?;
+        // One explicit merge at the end; background merges would race with it.
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
         let f = self.fields;
         for (number, record) in records.iter().enumerate() {
             let mut raw = Map::new();
@@ -123,7 +177,10 @@ impl Store {
             );
             for key in keys {
                 for value in &record.normalized[key.attribute] {
-                    key.terms(value, &mut |term| document.add_text(f.key, term));
+                    key.terms(value, &mut |term, strength| {
+                        let field = if strength == Strength::Strong { f.key } else { f.weak_key };
+                        document.add_text(field, term)
+                    });
                 }
             }
             writer.add_document(document).map_err(index_error(&self.path))?;
@@ -146,32 +203,35 @@ impl Store {
         let reader = self.index.reader().map_err(index_error(&self.path))?;
         let searcher = reader.searcher();
         let mut result = Blocks::default();
-        for segment in searcher.segment_readers() {
-            let records = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
-            let inverted = segment.inverted_index(self.fields.key).map_err(index_error(&self.path))?;
-            let mut terms = inverted.terms().stream().map_err(io_index_error(&self.path))?;
-            while terms.advance() {
-                result.keys += 1;
-                let info = terms.value();
-                let size = u64::from(info.doc_freq);
-                if size < 2 {
-                    continue;
+        let mut block = Vec::new();
+        for (field, strength) in [(self.fields.key, Strength::Strong), (self.fields.weak_key, Strength::Weak)] {
+            for segment in searcher.segment_readers() {
+                let records = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
+                let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
+                let mut terms = inverted.terms().stream().map_err(io_index_error(&self.path))?;
+                while terms.advance() {
+                    result.keys += 1;
+                    let info = terms.value();
+                    let size = u64::from(info.doc_freq);
+                    if size < 2 {
+                        continue;
+                    }
+                    if size > max_block_size {
+                        result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
+                        continue;
+                    }
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                        .map_err(io_index_error(&self.path))?;
+                    block.clear();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        block.push(records.first(doc).expect("every document has a record number") as RecordIndex);
+                        doc = postings.advance();
+                    }
+                    block.sort_unstable();
+                    result.push(&block, strength);
                 }
-                if size > max_block_size {
-                    result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
-                    continue;
-                }
-                let mut postings = inverted
-                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-                    .map_err(io_index_error(&self.path))?;
-                let mut block = Vec::with_capacity(size as usize);
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    block.push(records.first(doc).expect("every document has a record number") as RecordIndex);
-                    doc = postings.advance();
-                }
-                block.sort_unstable();
-                result.blocks.push(block);
             }
         }
         result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
