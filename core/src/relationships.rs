@@ -10,7 +10,9 @@
 //! sharing the value, so a value two people share counts for more than one
 //! five people share; a near match's strength is its match probability.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
@@ -132,8 +134,18 @@ pub struct NearPair {
     pub probability: f64,
 }
 
-/// Entity → its records carrying a value.
-type Holders = BTreeMap<u32, Vec<RecordIndex>>;
+/// The holders of one value: each entity (in order) with its records
+/// carrying it, from `(entity, record)` sorted.
+fn holders(sorted: impl Iterator<Item = (u32, RecordIndex)>) -> Vec<(u32, Vec<RecordIndex>)> {
+    let mut by_entity: Vec<(u32, Vec<RecordIndex>)> = Vec::new();
+    for (entity, record) in sorted {
+        match by_entity.last_mut() {
+            Some((last, records)) if *last == entity => records.push(record),
+            _ => by_entity.push((entity, vec![record])),
+        }
+    }
+    by_entity
+}
 
 /// A full card number: every digit revealed.
 fn full_card(value: &str) -> bool {
@@ -150,55 +162,60 @@ pub fn find(
     entities: &[u32],
     near: &[NearPair],
 ) -> (Vec<Relationship>, Vec<Hub>) {
-    // (kind, value) → entity → its records carrying the value.
-    let mut holders: BTreeMap<(Kind, String), Holders> = BTreeMap::new();
-    // Handle → (entities with it as an email's local part, as a username).
-    let mut handles: BTreeMap<String, (Holders, Holders)> = BTreeMap::new();
-    for (r, record) in records.iter().enumerate() {
-        let (r, entity) = (r as RecordIndex, entities[r]);
-        for (attribute, values) in attributes.iter().zip(&record.normalized) {
-            for value in values {
-                if let Some(kind) = Kind::of_shared(attribute.kind)
-                    && (attribute.kind != AttributeKind::Card || full_card(value))
-                {
-                    holders.entry((kind, value.clone())).or_default().entry(entity).or_default().push(r);
-                }
-                match attribute.kind {
-                    AttributeKind::Email => {
-                        if let Some(local) = email::local_skeleton(value).filter(|l| l.chars().count() >= MIN_HANDLE) {
-                            handles.entry(local).or_default().0.entry(entity).or_default().push(r);
-                        }
-                    }
-                    AttributeKind::Username => {
-                        let handle = username::skeleton(value);
-                        if handle.chars().count() >= MIN_HANDLE {
-                            handles.entry(handle).or_default().1.entry(entity).or_default().push(r);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
+    // (kind, value, entity, record) for every shared-kind value, and
+    // (handle, from a username?, entity, record) for every handle; sorted,
+    // so each value's holders are one run, entities and records in order.
+    let mut values: Vec<(Kind, &str, u32, RecordIndex)> = records
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, record)| {
+            attributes.iter().zip(&record.normalized).flat_map(move |(attribute, values)| {
+                let kind = Kind::of_shared(attribute.kind);
+                values.iter().filter_map(move |value| {
+                    let kind = kind.filter(|_| attribute.kind != AttributeKind::Card || full_card(value))?;
+                    Some((kind, value.as_str(), entities[r], r as RecordIndex))
+                })
+            })
+        })
+        .collect();
+    values.par_sort_unstable();
+    let mut handles: Vec<(String, bool, u32, RecordIndex)> = records
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, record)| {
+            attributes.iter().zip(&record.normalized).flat_map(move |(attribute, values)| {
+                values.iter().filter_map(move |value| {
+                    let (handle, from_username) = match attribute.kind {
+                        AttributeKind::Email => (email::local_skeleton(value)?, false),
+                        AttributeKind::Username => (username::skeleton(value), true),
+                        _ => return None,
+                    };
+                    (handle.chars().count() >= MIN_HANDLE).then_some((handle, from_username, entities[r], r as RecordIndex))
+                })
+            })
+        })
+        .collect();
+    handles.par_sort_unstable();
     let mut relationships = Vec::new();
     let mut hubs = Vec::new();
-    for ((kind, value), by_entity) in holders {
+    for run in values.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        let (kind, value) = (run[0].0, run[0].1);
+        let by_entity = holders(run.iter().map(|v| (v.2, v.3)));
         if by_entity.len() < 2 {
             continue;
         }
         if by_entity.len() > MAX_SHARING {
-            hubs.push(Hub { kind, value, entities: by_entity.len() });
+            hubs.push(Hub { kind, value: value.to_string(), entities: by_entity.len() });
             continue;
         }
         let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
-        let sharing: Vec<(&u32, &Vec<RecordIndex>)> = by_entity.iter().collect();
-        for (i, &(&a, records_a)) in sharing.iter().enumerate() {
-            for &(&b, records_b) in &sharing[i + 1..] {
+        for (i, (a, records_a)) in by_entity.iter().enumerate() {
+            for (b, records_b) in &by_entity[i + 1..] {
                 relationships.push(Relationship {
-                    a,
-                    b,
+                    a: *a,
+                    b: *b,
                     kind,
-                    via: value.clone(),
+                    via: value.to_string(),
                     strength,
                     records_a: records_a.clone(),
                     records_b: records_b.clone(),
@@ -206,19 +223,26 @@ pub fn find(
             }
         }
     }
-    for (handle, (by_email, by_username)) in handles {
-        let entities: BTreeSet<u32> = by_email.keys().chain(by_username.keys()).copied().collect();
-        if entities.len() > MAX_SHARING {
-            hubs.push(Hub { kind: Kind::EmailUsername, value: handle, entities: entities.len() });
+    for run in handles.chunk_by(|x, y| x.0 == y.0) {
+        if run.iter().all(|h| h.2 == run[0].2) {
             continue;
         }
-        for (&x, records_x) in &by_email {
-            for (&y, records_y) in &by_username {
+        let handle = &run[0].0;
+        let split = run.partition_point(|h| !h.1);
+        let (by_email, by_username) =
+            (holders(run[..split].iter().map(|h| (h.2, h.3))), holders(run[split..].iter().map(|h| (h.2, h.3))));
+        let entities: BTreeSet<u32> = run.iter().map(|h| h.2).collect();
+        if entities.len() > MAX_SHARING {
+            hubs.push(Hub { kind: Kind::EmailUsername, value: handle.clone(), entities: entities.len() });
+            continue;
+        }
+        for (x, records_x) in &by_email {
+            for (y, records_y) in &by_username {
                 if x == y {
                     continue;
                 }
                 let (a, b, records_a, records_b) =
-                    if x < y { (x, y, records_x, records_y) } else { (y, x, records_y, records_x) };
+                    if x < y { (*x, *y, records_x, records_y) } else { (*y, *x, records_y, records_x) };
                 relationships.push(Relationship {
                     a,
                     b,
