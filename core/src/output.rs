@@ -76,6 +76,10 @@ pub struct Summary {
     pub flagged_values: BTreeMap<String, BTreeMap<&'static str, u64>>,
     /// Wall time per stage, in milliseconds.
     pub timings_ms: BTreeMap<String, u64>,
+    /// The process's peak resident memory so far, in MiB (where the system
+    /// tells it: Linux).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_memory_mib: Option<u64>,
     /// Scores against the job's truth file, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
@@ -317,4 +321,13 @@ pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
     let mut file = create(path)?;
     serde_json::to_writer_pretty(&mut file, summary).map_err(|e| Error::io("write", path)(e.into()))?;
     file.write_all(b"\n").and_then(|()| file.flush()).map_err(Error::io("write", path))
+}
+
+/// The process's peak resident set size in MiB, from `/proc/self/status`
+/// (`VmHWM`); `None` where there is no such file.
+pub fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024)
 }

@@ -106,7 +106,8 @@ impl Run<'_> {
         let store = self.stage("index", |run| {
             let store = Store::create(run.output)?;
             let bar = progress::bar("index", records.len() as u64);
-            store.write(&records, &source_names, &job.attributes, &job.blocking.keys, run.threads, |n| bar.inc(n))?;
+            store
+                .write(&records, 0, &source_names, &job.attributes, &job.blocking.keys, run.threads, |n| bar.inc(n))?;
             bar.finish_and_clear();
             Ok(store)
         })?;
@@ -227,6 +228,7 @@ impl Run<'_> {
                 .collect(),
             model,
             timings_ms: self.timings,
+            peak_memory_mib: output::peak_memory_mib(),
             evaluation,
         };
         output::write_summary(&self.output.join("summary.json"), &summary)?;

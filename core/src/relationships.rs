@@ -190,7 +190,12 @@ pub fn find(
                         AttributeKind::Username => (username::skeleton(value), true),
                         _ => return None,
                     };
-                    (handle.chars().count() >= MIN_HANDLE).then_some((handle, from_username, entities[r], r as RecordIndex))
+                    (handle.chars().count() >= MIN_HANDLE).then_some((
+                        handle,
+                        from_username,
+                        entities[r],
+                        r as RecordIndex,
+                    ))
                 })
             })
         })

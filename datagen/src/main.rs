@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Parser;
 use sleuth_datagen::person::{Planted, hub_ip};
-use sleuth_datagen::{Config, Profile, sources, write_dir};
+use sleuth_datagen::{Config, Profile, parse_count, sources, write_dir};
 
 /// Generate deterministic synthetic records (forum accounts, payments, chat participants and,
 /// in the quickstart profile, an IRC log) for the people behind them, with the ground truth.
@@ -16,8 +16,12 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Number of persons behind the records.
-    #[arg(long, value_name = "N", default_value_t = 1500)]
+    #[arg(long, value_name = "N", default_value_t = 1500, conflicts_with = "records")]
     persons: u64,
+    /// About how many records to write (100000, 1M, 5M): sets the number of
+    /// persons from the profile's mean records per person.
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    records: Option<u64>,
     /// Seed: the same seed and number of persons give byte-identical files.
     #[arg(long, value_name = "S", default_value_t = 42)]
     seed: u64,
@@ -30,7 +34,8 @@ struct Args {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let cfg = Config { persons: args.persons, seed: args.seed, profile: args.profile, ..Config::default() };
+    let persons = args.records.map_or(args.persons, |records| Config::persons_for_records(records, args.profile));
+    let cfg = Config { persons, seed: args.seed, profile: args.profile, ..Config::default() };
     let counts = write_dir(&cfg, &args.out)?;
     let dir = args.out.display();
     println!("{dir}/{}: {} records", sources::FORUM_FILE, counts.forum);

@@ -33,3 +33,14 @@ fn the_generator_reproduces_data_identity_byte_for_byte() {
     write_dir(&cfg, out.path()).unwrap();
     assert!(!out.path().join("irc.log").exists(), "the identity profile writes no IRC log");
 }
+
+#[test]
+fn the_size_knob_writes_about_the_records_asked_for() {
+    for (profile, records) in [(Profile::Quickstart, 20_000), (Profile::Identity, 10_000)] {
+        let cfg = Config { persons: Config::persons_for_records(records, profile), profile, ..Config::default() };
+        let out = tempfile::tempdir().unwrap();
+        let written = write_dir(&cfg, out.path()).unwrap().total();
+        let off = written.abs_diff(records) as f64 / records as f64;
+        assert!(off < 0.02, "{profile:?}: asked for {records} records, wrote {written}");
+    }
+}

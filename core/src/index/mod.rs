@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use tantivy::collector::DocSetCollector;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
+use tantivy::termdict::TermMerger;
 use tantivy::{DocSet, Index, IndexWriter, TERMINATED, doc};
 
 use crate::blocking::{BlockingKey, Strength};
@@ -144,11 +145,13 @@ impl Store {
         Ok(Store { index, path, fields })
     }
 
-    /// Adds `records` (numbered by position) with their keys, commits, and
-    /// merges the index into one segment so that each key has one posting list.
+    /// Adds `records`, numbered from `first` by position, with their keys,
+    /// and commits them as new segments.
+    #[allow(clippy::too_many_arguments)]
     pub fn write(
         &self,
         records: &[Record],
+        first: RecordIndex,
         sources: &[String],
         attributes: &[Attribute],
         keys: &[BlockingKey],
@@ -158,10 +161,12 @@ impl Store {
         let threads = threads.clamp(1, 4);
         let mut writer: IndexWriter =
             self.index.writer_with_num_threads(threads, threads * 64_000_000).map_err(index_error(&self.path))?;
-        // One explicit merge at the end; background merges would race with it.
+        // A run's segments stay as written: blocks are read across them, and
+        // merging would rewrite the whole index for nothing.
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
         let f = self.fields;
-        for (number, record) in records.iter().enumerate() {
+        for (offset, record) in records.iter().enumerate() {
+            let number = u64::from(first) + offset as u64;
             let mut raw = Map::new();
             for (attribute, values) in attributes.iter().zip(&record.values) {
                 if !values.is_empty() {
@@ -169,7 +174,7 @@ impl Store {
                 }
             }
             let mut document = doc!(
-                f.record => number as u64,
+                f.record => number,
                 f.source => sources[record.source as usize].as_str(),
                 f.record_id => record.id.as_str(),
                 f.line => record.line,
@@ -184,54 +189,67 @@ impl Store {
                 }
             }
             writer.add_document(document).map_err(index_error(&self.path))?;
-            if number % 4096 == 4095 {
+            if offset % 4096 == 4095 {
                 progress(4096);
             }
         }
         progress(records.len() as u64 % 4096);
         writer.commit().map_err(index_error(&self.path))?;
-        let segments = self.index.searchable_segment_ids().map_err(index_error(&self.path))?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait().map_err(index_error(&self.path))?;
-        }
         writer.wait_merging_threads().map_err(index_error(&self.path))?;
         Ok(())
     }
 
-    /// Every block of the index: the records sharing each key term.
+    /// Every block of the index: the records sharing each key term. A
+    /// term's postings are gathered from every segment (their term streams
+    /// merged in order), so the index needs no merge into one segment.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let reader = self.index.reader().map_err(index_error(&self.path))?;
         let searcher = reader.searcher();
+        let segments = searcher.segment_readers();
+        let records = segments
+            .iter()
+            .map(|segment| segment.fast_fields().u64("record"))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(index_error(&self.path))?;
         let mut result = Blocks::default();
         let mut block = Vec::new();
         for (field, strength) in [(self.fields.key, Strength::Strong), (self.fields.weak_key, Strength::Weak)] {
-            for segment in searcher.segment_readers() {
-                let records = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
-                let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
-                let mut terms = inverted.terms().stream().map_err(io_index_error(&self.path))?;
-                while terms.advance() {
-                    result.keys += 1;
-                    let info = terms.value();
-                    let size = u64::from(info.doc_freq);
-                    if size < 2 {
-                        continue;
-                    }
-                    if size > max_block_size {
-                        result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
-                        continue;
-                    }
-                    let mut postings = inverted
-                        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+            let inverted = segments
+                .iter()
+                .map(|segment| segment.inverted_index(field))
+                .collect::<tantivy::Result<Vec<_>>>()
+                .map_err(index_error(&self.path))?;
+            let streams = inverted
+                .iter()
+                .map(|index| index.terms().stream())
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(io_index_error(&self.path))?;
+            let mut terms = TermMerger::new(streams);
+            while terms.advance() {
+                result.keys += 1;
+                let parts: Vec<_> = terms.current_segment_ords_and_term_infos().collect();
+                let size: u64 = parts.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+                if size < 2 {
+                    continue;
+                }
+                if size > max_block_size {
+                    result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
+                    continue;
+                }
+                block.clear();
+                for (segment, info) in parts {
+                    let mut postings = inverted[segment]
+                        .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
                         .map_err(io_index_error(&self.path))?;
-                    block.clear();
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
-                        block.push(records.first(doc).expect("every document has a record number") as RecordIndex);
+                        let record = records[segment].first(doc).expect("every document has a record number");
+                        block.push(record as RecordIndex);
                         doc = postings.advance();
                     }
-                    block.sort_unstable();
-                    result.push(&block, strength);
                 }
+                block.sort_unstable();
+                result.push(&block, strength);
             }
         }
         result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -273,4 +291,40 @@ fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
 
 fn io_index_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::Index { path: path.to_path_buf(), message: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::AttributeKind;
+
+    fn person(id: &str, email: &str) -> Record {
+        Record {
+            source: 0,
+            id: id.into(),
+            line: 1,
+            values: vec![vec![email.into()]],
+            normalized: vec![vec![email.into()]],
+        }
+    }
+
+    #[test]
+    fn blocks_gather_a_key_across_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path()).unwrap();
+        let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
+        let keys = [BlockingKey::new("email", 0, AttributeKind::Email, crate::blocking::KeyMethod::Exact, 0)];
+        let sources = ["people".to_string()];
+        let first = [person("1", "a@x.org"), person("2", "b@x.org")];
+        let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
+        store.write(&first, 0, &sources, &attributes, &keys, 1, |_| {}).unwrap();
+        store.write(&second, 2, &sources, &attributes, &keys, 1, |_| {}).unwrap();
+        let reader = store.index.reader().unwrap();
+        assert_eq!(reader.searcher().segment_readers().len(), 2, "two commits, two segments");
+        let blocks = store.blocks(500).unwrap();
+        let all: Vec<Vec<RecordIndex>> = blocks.iter().map(|(records, _)| records.to_vec()).collect();
+        assert_eq!(all, [vec![0, 2], vec![1, 4]]);
+        assert_eq!(blocks.keys, 3, "distinct terms, not terms per segment");
+        assert_eq!(store.record(4).unwrap().unwrap().1, "5");
+    }
 }

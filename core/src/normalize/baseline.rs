@@ -11,6 +11,27 @@ use unicode_normalization::UnicodeNormalization;
 /// assert_eq!(normalize(" \t"), None);
 /// ```
 pub fn normalize(raw: &str) -> Option<String> {
+    if raw.is_ascii() {
+        return ascii(raw);
+    }
+    unicode(raw)
+}
+
+/// The same result for ASCII text, without the Unicode tables: NFKC leaves
+/// ASCII as it is and case folding it is lowercasing. Most values are ASCII,
+/// and this is most of the normalize stage's time at a million records.
+fn ascii(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn unicode(raw: &str) -> Option<String> {
     let folded = caseless::default_case_fold_str(&raw.nfkc().collect::<String>());
     // Case folding can leave text that NFKC would change again; once more makes the result stable.
     let folded: String = folded.nfkc().collect();
@@ -26,7 +47,15 @@ pub fn normalize(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{ascii, normalize, unicode};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_ascii_path_agrees_with_the_unicode_one(raw in "[\\x00-\\x7f]{0,24}") {
+            prop_assert_eq!(ascii(&raw), unicode(&raw));
+        }
+    }
 
     #[test]
     fn normalizing_twice_equals_once() {

@@ -67,6 +67,17 @@ pub fn flag(kind: AttributeKind, raw: &str, normalized: &str) -> Option<&'static
     }
 }
 
+/// [`normalize`] and [`flag`] together, parsing a phone number once.
+fn normalize_and_flag(kind: AttributeKind, raw: &str, context: &Context) -> Option<(String, Option<&'static str>)> {
+    if kind == AttributeKind::Phone {
+        let (value, valid) = phone::normalize_checked(raw, context.default_region.as_deref())?;
+        return Some((value, (!valid).then_some(phone::NOT_VALID)));
+    }
+    let value = normalize(kind, raw, context)?;
+    let flag = flag(kind, raw, &value);
+    Some((value, flag))
+}
+
 /// Flagged values per attribute: `counts[attribute][flag]`.
 pub type Flags = Vec<BTreeMap<&'static str, u64>>;
 
@@ -86,8 +97,8 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
                 .map(|(attribute, (values, &kind))| {
                     let mut normalized = Vec::with_capacity(values.len());
                     for raw in values {
-                        let Some(value) = normalize(kind, raw, context) else { continue };
-                        if let Some(flag) = flag(kind, raw, &value) {
+                        let Some((value, flag)) = normalize_and_flag(kind, raw, context) else { continue };
+                        if let Some(flag) = flag {
                             *flags[attribute].entry(flag).or_default() += 1;
                         }
                         normalized.push(value);

@@ -16,8 +16,10 @@
 //! (`020-7946-0018`, `(020) 7946 0018`) still agree; text without a digit stays
 //! the baseline text. [`flag`] tells the two apart.
 //!
-//! Cost: a value takes some 40 µs (two parses of ~20 µs, the second to
-//! check that the E.164 form reads back to itself). `phonenumber` keeps its
+//! Cost: a value takes some 20 µs (one parse; a second checks that the
+//! E.164 form reads back to itself, unless the text was that form with
+//! separators). The run learns validity from [`normalize_checked`] rather
+//! than parsing again for [`flag`]. `phonenumber` keeps its
 //! compiled patterns in one process-wide cache behind a mutex, so parses
 //! barely run in parallel: normalize each distinct raw value once. This module
 //! enlarges that cache (100 patterns by default, which numbers from a few
@@ -46,10 +48,16 @@ use super::baseline;
 /// assert_eq!(normalize("(020) 7946-0018", None).as_deref(), Some("02079460018"));
 /// ```
 pub fn normalize(raw: &str, default_region: Option<&str>) -> Option<String> {
+    normalize_checked(raw, default_region).map(|(value, _)| value)
+}
+
+/// [`normalize`], and whether the result is a valid number's E.164 form
+/// (what [`flag`] tells, without parsing the result again).
+pub fn normalize_checked(raw: &str, default_region: Option<&str>) -> Option<(String, bool)> {
     let text = baseline::normalize(raw)?;
     let digits = digits_of(&text);
     if digits.trim_start_matches('+').is_empty() {
-        return Some(text);
+        return Some((text, false));
     }
     let region = default_region.and_then(region);
     // Whatever canonical form comes out must come out again from itself, so the
@@ -58,17 +66,22 @@ pub fn normalize(raw: &str, default_region: Option<&str>) -> Option<String> {
         // A number with its country code is read without the region (this is
         // libphonenumber's rule, but the port lets a region change a few).
         let region = if candidate.starts_with('+') { None } else { region };
-        if let Some(e164) = parse_valid(candidate, region) {
-            return Some(e164);
+        // Without a region only an international number can parse.
+        let parses = region.is_some() || candidate.starts_with('+');
+        if parses && let Some(e164) = parse_valid(candidate, region) {
+            return Some((e164, true));
         }
         if let Some(rest) = candidate.strip_prefix("00")
             && let Some(e164) = parse_valid(&format!("+{rest}"), None)
         {
-            return Some(e164);
+            return Some((e164, true));
         }
     }
-    Some(digits)
+    Some((digits, false))
 }
+
+/// The flag of a number that is not valid.
+pub const NOT_VALID: &str = "not a valid phone number";
 
 /// Why a canonical phone value is doubtful, if it is: `"not a valid phone
 /// number"` when it is not the E.164 form of a valid number.
@@ -82,7 +95,7 @@ pub fn normalize(raw: &str, default_region: Option<&str>) -> Option<String> {
 /// ```
 pub fn flag(canonical: &str) -> Option<&'static str> {
     let valid = canonical.starts_with('+') && parse_valid(canonical, None).as_deref() == Some(canonical);
-    (!valid).then_some("not a valid phone number")
+    (!valid).then_some(NOT_VALID)
 }
 
 /// Whether `code` is an ISO 3166 region that phone numbers can be parsed for.
@@ -133,7 +146,10 @@ const REGEX_CACHE_CAPACITY: usize = 4096;
 /// stable, so a number that does not read back stays unparsed.)
 fn parse_valid(text: &str, region: Option<country::Id>) -> Option<String> {
     let e164 = parse_e164(text, region)?;
-    (e164 == text || parse_e164(&e164, None).as_deref() == Some(e164.as_str())).then_some(e164)
+    // Written with its country code and nothing but separators added, the
+    // text reads as its E.164 form does: no second parse is needed.
+    let same_digits = text.starts_with('+') && digits_of(text) == e164;
+    (same_digits || e164 == text || parse_e164(&e164, None).as_deref() == Some(e164.as_str())).then_some(e164)
 }
 
 /// The E.164 form of `text` when it parses as a valid number.
@@ -165,6 +181,19 @@ fn parse_e164(text: &str, region: Option<country::Id>) -> Option<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_run_learns_validity_as_flag_tells_it() {
+        for raw in
+            ["+44 20 7946 0018", "+48-886-273-639", "0044 20 7946 0018", "020 7946 0018", "+1 555", "call me", "12"]
+        {
+            for region in [None, Some("GB")] {
+                let (value, valid) = normalize_checked(raw, region).unwrap();
+                assert_eq!(valid, flag(&value).is_none(), "{raw} in {region:?}: {value}");
+                assert_eq!(normalize(&value, region).as_deref(), Some(value.as_str()), "{raw} in {region:?}");
+            }
+        }
+    }
 
     #[test]
     fn numbers_take_their_e164_form() {
@@ -236,6 +265,17 @@ mod tests {
     const REGIONS: [Option<&str>; 5] = [None, Some("GB"), Some("US"), Some("DE"), Some("IN")];
 
     proptest! {
+        #[test]
+        fn international_numbers_normalize_once_and_know_their_validity(
+            raw in "\\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-]?[0-9]{3,4}[ .-]?[0-9]{2,4}",
+            region in 0..REGIONS.len(),
+        ) {
+            let region = REGIONS[region];
+            let (value, valid) = normalize_checked(&raw, region).unwrap();
+            prop_assert_eq!(normalize(&value, region), Some(value.clone()));
+            prop_assert_eq!(valid, flag(&value).is_none());
+        }
+
         #[test]
         fn normalizing_twice_equals_once(raw in any::<String>(), region in 0..REGIONS.len()) {
             let region = REGIONS[region];
