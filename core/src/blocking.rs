@@ -137,7 +137,7 @@ impl BlockingKey {
 /// two of them, or one block small enough to be telling (see `candidates`).
 /// This keeps the pairs per record bounded at a million records, where
 /// every n-gram and common name is shared by hundreds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
     /// Enough on its own.

@@ -74,6 +74,18 @@ fn weight(size: usize, strength: Strength) -> u8 {
 
 const CANDIDATE: u8 = 4;
 
+/// Whether two records sharing these blocks (size and strength of each) are
+/// a candidate pair, blocks over `max_block_size` not counting: the rule
+/// [`candidate_pairs`] applies, for explaining one pair.
+pub fn shares_enough(shared: impl IntoIterator<Item = (u64, Strength)>, max_block_size: u64) -> bool {
+    let total: u32 = shared
+        .into_iter()
+        .filter(|&(size, _)| size <= max_block_size)
+        .map(|(size, strength)| u32::from(weight(size as usize, strength)))
+        .sum();
+    total >= u32::from(CANDIDATE)
+}
+
 /// The candidate pairs of `blocks`, distinct and sorted. `source_of[r]` is
 /// record `r`'s source; with `within_source` false, pairs from one source
 /// are left out.

@@ -14,10 +14,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::blocking::BlockingKey;
+use crate::blocking::{BlockingKey, Strength};
+use crate::candidates;
 use crate::compare;
 use crate::config::Job;
 use crate::error::{Error, Result};
+use crate::index::Store;
 use crate::normalize;
 use crate::output;
 use crate::pipeline;
@@ -70,7 +72,8 @@ pub struct Explanation {
     /// For records joined through others: the chain of links, as `source:id`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<String>,
-    /// Blocking keys both records have.
+    /// Blocking keys both records have, each with its strength and its
+    /// block's size: `email.address=x@y.org (strong, 2 records)`.
     pub shared_keys: Vec<String>,
     /// For a pair never compared: each record's keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -187,8 +190,9 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let chain =
         if !direct && entities[0] == entities[1] && !entities[0].is_empty() { chain(&links, a, b) } else { Vec::new() };
 
-    // Blocking keys: shared ones, or each side's when none is.
-    let terms = |r: &Record| -> BTreeSet<String> {
+    // Blocking keys: shared ones with their blocks' sizes, or each side's
+    // when none is; a candidate under the run's rule.
+    let terms = |r: &Record| -> BTreeSet<(String, Strength)> {
         let mut terms = BTreeSet::new();
         for key in &job.blocking.keys {
             key_terms(key, r, &mut terms);
@@ -196,8 +200,20 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         terms
     };
     let (ta, tb) = (terms(ra), terms(rb));
-    let shared_keys: Vec<String> = ta.intersection(&tb).cloned().collect();
-    let compared = !shared_keys.is_empty() && (job.within_source || ra.source != rb.source);
+    let store = Store::open(output)?;
+    let mut shared = Vec::new();
+    for (term, strength) in ta.intersection(&tb) {
+        shared.push((term.clone(), *strength, store.block_size(term, *strength)?));
+    }
+    let compared = (job.within_source || ra.source != rb.source)
+        && candidates::shares_enough(shared.iter().map(|k| (k.2, k.1)), job.blocking.max_block_size);
+    let shared_keys: Vec<String> = shared
+        .iter()
+        .map(|(term, strength, size)| {
+            let strength = if *strength == Strength::Strong { "strong" } else { "weak" };
+            format!("{term} ({strength}, {size} records)")
+        })
+        .collect();
     let verdict = if let Some(split) = split {
         &format!("split by over-merge protection: {}", split["reason"].as_str().unwrap_or_default())
     } else if direct {
@@ -209,8 +225,12 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     } else {
         "never compared"
     };
-    let (keys_a, keys_b) =
-        if compared { (Vec::new(), Vec::new()) } else { (ta.into_iter().collect(), tb.into_iter().collect()) };
+    let (keys_a, keys_b) = if compared {
+        (Vec::new(), Vec::new())
+    } else {
+        let names = |terms: BTreeSet<(String, Strength)>| terms.into_iter().map(|(term, _)| term).collect();
+        (names(ta), names(tb))
+    };
     Ok(Explanation {
         records: [a.to_string(), b.to_string()],
         entities,
@@ -228,10 +248,10 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     })
 }
 
-fn key_terms(key: &BlockingKey, record: &Record, terms: &mut BTreeSet<String>) {
+fn key_terms(key: &BlockingKey, record: &Record, terms: &mut BTreeSet<(String, Strength)>) {
     for value in &record.normalized[key.attribute] {
-        key.terms(value, &mut |term, _| {
-            terms.insert(term.to_string());
+        key.terms(value, &mut |term, strength| {
+            terms.insert((term.to_string(), strength));
         });
     }
 }
@@ -298,6 +318,14 @@ impl std::fmt::Display for Explanation {
         }
         if self.keys_a.is_empty() {
             writeln!(f, "  shared blocking keys: {}", self.shared_keys.join(", "))?;
+        } else if !self.shared_keys.is_empty() {
+            writeln!(
+                f,
+                "  never a candidate pair: the keys it shares are too weak alone: {}",
+                self.shared_keys.join(", ")
+            )?;
+            writeln!(f, "    {a}: {}", self.keys_a.join(", "))?;
+            writeln!(f, "    {b}: {}", self.keys_b.join(", "))?;
         } else {
             writeln!(f, "  never a candidate pair: no blocking key in common")?;
             writeln!(f, "    {a}: {}", self.keys_a.join(", "))?;

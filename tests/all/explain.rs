@@ -1,6 +1,6 @@
 //! `sleuth explain` on the demo: snapshots of a linked pair, a pair joined
-//! through another record, a near miss and a pair never compared; and
-//! `--json`.
+//! through another record, a near miss and a pair never compared (sharing
+//! no key, or only a weak one); and `--json`.
 
 use crate::{run_job, sleuth, sleuth_ok};
 
@@ -24,6 +24,11 @@ fn explanations_of_the_four_kinds_of_pair() {
     let never = explain(out, "forum:F000001", "forum:F000002");
     assert!(never.contains("never a candidate pair"), "{never}");
     insta::assert_snapshot!("never_compared", never);
+    // Two Jameses share only a weak key in a block of 72: not a candidate,
+    // and the explanation says why.
+    let weak = explain(out, "chat:c-77", "payments:P-00014");
+    assert!(weak.contains(": never compared"), "{weak}");
+    assert!(weak.contains("too weak alone: name.token=james (weak, 72 records)"), "{weak}");
 
     let json: serde_json::Value = serde_json::from_str(&sleuth_ok(&[
         "explain",

@@ -256,6 +256,13 @@ impl Store {
         Ok(result)
     }
 
+    /// The number of records sharing a key term: its block's size.
+    pub fn block_size(&self, term: &str, strength: Strength) -> Result<u64> {
+        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let field = if strength == Strength::Strong { self.fields.key } else { self.fields.weak_key };
+        reader.searcher().doc_freq(&tantivy::Term::from_field_text(field, term)).map_err(index_error(&self.path))
+    }
+
     /// The number of records in the store.
     pub fn len(&self) -> Result<u64> {
         let reader = self.index.reader().map_err(index_error(&self.path))?;
