@@ -1,0 +1,167 @@
+//! `sleuth-bench`: the end-to-end benchmark.
+//!
+//! For each size asked for, it generates the demo's mix of sources with
+//! `sleuth-datagen` (once per size and seed, kept in the work folder), writes
+//! the demo's job file pointing at them (`config/quickstart.toml` with its
+//! paths moved, so both plugins run), runs `sleuth run` in a child process
+//! and reads the run's `summary.json`: wall time per stage, peak memory,
+//! candidate pairs, entities and F1 against the generator's truth. Nothing
+//! here is timed inside the test suite; this is a command a person runs:
+//!
+//! ```sh
+//! cargo build --release -p sleuth-core -p sleuth-bench
+//! target/release/sleuth-bench --records 100k,1M
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use serde_json::{Value, json};
+use sleuth_datagen::{Config, Profile, parse_count, write_dir};
+
+/// Runs `sleuth run` on generated data at several sizes and reports the figures.
+#[derive(Debug, Parser)]
+#[command(name = "sleuth-bench", version)]
+struct Args {
+    /// Sizes, in records: `100k,1M,5M`.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "100k,1M", value_parser = parse_count)]
+    records: Vec<u64>,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Worker threads for `sleuth run` (default: every core); several, comma-separated, give a
+    /// scaling table: `1,2,4,8,16`.
+    #[arg(long, value_name = "N,...", value_delimiter = ',')]
+    threads: Vec<usize>,
+    /// Where generated data and outputs are kept.
+    #[arg(long, value_name = "DIR", default_value = "target/bench-e2e")]
+    work: PathBuf,
+    /// The `sleuth` binary (default: the one beside this program).
+    #[arg(long, value_name = "PATH")]
+    sleuth: Option<PathBuf>,
+    /// Also write every figure as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let sleuth = match &args.sleuth {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?.with_file_name(format!("sleuth{}", std::env::consts::EXE_SUFFIX)),
+    };
+    if !sleuth.is_file() {
+        bail!(
+            "no sleuth binary at {}: build it first (cargo build --release -p sleuth-core) or pass --sleuth",
+            sleuth.display()
+        );
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let template =
+        std::fs::read_to_string(repo.join("config/quickstart.toml")).context("reading the demo's job file")?;
+    let threads: Vec<Option<usize>> =
+        if args.threads.is_empty() { vec![None] } else { args.threads.iter().map(|&t| Some(t)).collect() };
+    let mut rows = Vec::new();
+    println!(
+        "{:>9} {:>7} {:>8} {:>9} {:>11} {:>8} {:>7}  stages (s)",
+        "records", "threads", "wall s", "peak MiB", "pairs", "entities", "F1"
+    );
+    for &records in &args.records {
+        let data = generate(&args.work, records, args.seed)?;
+        for &threads in &threads {
+            let row = run(&sleuth, &repo, &template, &data, &args.work, records, threads)?;
+            let stages = row["stages_ms"].as_object().map_or(String::new(), |stages| {
+                stages
+                    .iter()
+                    .filter(|(name, _)| name.as_str() != "total")
+                    .map(|(name, ms)| format!("{name} {:.1}", ms.as_f64().unwrap_or(0.0) / 1000.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            let count = |key: &str| row[key].as_u64().map_or("-".to_string(), |n| n.to_string());
+            println!(
+                "{:>9} {:>7} {:>8.1} {:>9} {:>11} {:>8} {:>7.4}  {stages}",
+                count("records"),
+                count("threads"),
+                row["wall_s"].as_f64().unwrap_or(f64::NAN),
+                count("peak_memory_mib"),
+                count("candidate_pairs"),
+                count("entities"),
+                row["f1"].as_f64().unwrap_or(f64::NAN),
+            );
+            rows.push(row);
+        }
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&rows)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The generated data for `records` (made once per size and seed).
+fn generate(work: &Path, records: u64, seed: u64) -> Result<PathBuf> {
+    let dir = work.join(format!("data-{records}-seed{seed}"));
+    let done = dir.join(".complete");
+    if !done.is_file() {
+        let started = Instant::now();
+        let cfg =
+            Config { persons: Config::persons_for_records(records, Profile::Quickstart), seed, ..Config::default() };
+        let counts = write_dir(&cfg, &dir).with_context(|| format!("generating {}", dir.display()))?;
+        std::fs::write(&done, counts.total().to_string())?;
+        eprintln!(
+            "generated {} records in {} in {:.1} s",
+            counts.total(),
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(dir)
+}
+
+/// Runs the demo's job on `data` and gathers its figures.
+fn run(
+    sleuth: &Path,
+    repo: &Path,
+    template: &str,
+    data: &Path,
+    work: &Path,
+    records: u64,
+    threads: Option<usize>,
+) -> Result<Value> {
+    let out = work.join(format!("out-{records}-t{}", threads.map_or("all".to_string(), |t| t.to_string())));
+    let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
+    let job = template
+        .replace("../data/quickstart/", &format!("{}/", absolute(data)?))
+        .replace("../out/quickstart", &absolute(&out)?)
+        .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
+    let job_file = data.join("job.toml");
+    std::fs::write(&job_file, job)?;
+    let mut command = Command::new(sleuth);
+    command.arg("run").arg(&job_file);
+    if let Some(threads) = threads {
+        command.arg("--threads").arg(threads.to_string());
+    }
+    let started = Instant::now();
+    let output = command.output().with_context(|| format!("running {}", sleuth.display()))?;
+    let wall = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        bail!("sleuth run {} failed: {}", job_file.display(), String::from_utf8_lossy(&output.stderr));
+    }
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json"))?)?;
+    Ok(json!({
+        "records": summary["counts"]["resolved"],
+        "threads": summary["threads"],
+        "wall_s": wall,
+        "peak_memory_mib": summary["peak_memory_mib"],
+        "candidate_pairs": summary["blocking"]["candidate_pairs"],
+        "entities": summary["counts"]["entities"],
+        "f1": summary["evaluation"]["pairwise"]["f1"],
+        "precision": summary["evaluation"]["pairwise"]["precision"],
+        "recall": summary["evaluation"]["pairwise"]["recall"],
+        "stages_ms": summary["timings_ms"],
+    }))
+}
