@@ -83,12 +83,13 @@ pub struct Explanation {
     pub keys_b: Vec<String>,
 }
 
-fn not_output(output: &Path, message: impl Into<String>) -> Error {
+pub(crate) fn not_output(output: &Path, message: impl Into<String>) -> Error {
     Error::NotAnOutput { path: output.into(), message: message.into() }
 }
 
-/// Explains records `a` and `b` (`source:id`) of the run in `output`.
-pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
+/// The summary of the run in `output` and its job, refused when the job
+/// file has changed since.
+pub(crate) fn run_of(output: &Path) -> Result<(serde_json::Value, Job)> {
     let summary: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(output.join("summary.json"))
             .map_err(|e| not_output(output, format!("cannot read summary.json: {e}")))?,
@@ -100,6 +101,12 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     if summary["job"]["sha256"].as_str() != Some(job.sha256.as_str()) {
         return Err(not_output(output, format!("the job file {job_file} has changed since the run")));
     }
+    Ok((summary, job))
+}
+
+/// Explains records `a` and `b` (`source:id`) of the run in `output`.
+pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
+    let (summary, job) = run_of(output)?;
     for (source, recorded) in job.sources.iter().zip(summary["sources"].as_array().into_iter().flatten()) {
         if recorded["sha256"].as_str() != Some(pipeline::file_sha256(&source.path)?.as_str()) {
             return Err(not_output(output, format!("source `{}` has changed since the run", source.name)));

@@ -38,6 +38,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod plugin;
 pub mod progress;
+pub mod query;
 pub mod read;
 pub mod record;
 pub mod relationships;

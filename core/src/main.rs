@@ -59,6 +59,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The entities behind an identifier, found fuzzily and ranked, each with
+    /// its records, identifiers and relationships.
+    #[command(group(clap::ArgGroup::new("wanted").required(true)))]
+    Query {
+        /// The output folder of a run.
+        output: PathBuf,
+        /// An email address.
+        #[arg(long, group = "wanted")]
+        email: Option<String>,
+        /// A username or handle.
+        #[arg(long, group = "wanted")]
+        username: Option<String>,
+        /// A payment card number, full or masked.
+        #[arg(long, group = "wanted")]
+        card: Option<String>,
+        /// A phone number.
+        #[arg(long, group = "wanted")]
+        phone: Option<String>,
+        /// A person's name.
+        #[arg(long, group = "wanted")]
+        name: Option<String>,
+        /// A record, as source:id: its entity.
+        #[arg(long, group = "wanted", value_name = "SOURCE:ID")]
+        record: Option<String>,
+        /// Entities shown at most.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The shortest chains of relationships between two records' entities.
     Path {
         /// The output folder of a run.
@@ -212,6 +243,25 @@ fn execute(command: Command) -> Result<(), Error> {
                 println!("{}", serde_json::to_string_pretty(&explanation).expect("explanations serialize"));
             } else {
                 print!("{explanation}");
+            }
+        }
+        Command::Query { output, email, username, card, phone, name, record, limit, json } => {
+            use sleuth_core::query::{Lookup, Query};
+            use sleuth_core::record::AttributeKind;
+            let query = match (email, username, card, phone, name, record) {
+                (Some(v), ..) => Query::Value(AttributeKind::Email, v),
+                (_, Some(v), ..) => Query::Value(AttributeKind::Username, v),
+                (_, _, Some(v), ..) => Query::Value(AttributeKind::Card, v),
+                (_, _, _, Some(v), ..) => Query::Value(AttributeKind::Phone, v),
+                (_, _, _, _, Some(v), _) => Query::Value(AttributeKind::Name, v),
+                (.., Some(record)) => Query::Record(record),
+                _ => unreachable!("clap requires one of the group"),
+            };
+            let answer = Lookup::open(&output)?.find(&query, limit.max(1))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&answer).expect("answers serialize"));
+            } else {
+                print!("{answer}");
             }
         }
         Command::Path { output, a, b, limit, json } => {

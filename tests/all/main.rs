@@ -7,6 +7,7 @@ mod explain;
 mod febrl;
 mod identity;
 mod plugins;
+mod query;
 mod quickstart;
 mod rejects;
 mod relationships;

@@ -20,6 +20,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use serde_json::{Value, json};
+use sleuth_core::query::{Lookup, Query};
+use sleuth_core::record::AttributeKind;
 use sleuth_datagen::{Config, Profile, parse_count, write_dir};
 
 /// Runs `sleuth run` on generated data at several sizes and reports the figures.
@@ -42,6 +44,11 @@ struct Args {
     /// The `sleuth` binary (default: the one beside this program).
     #[arg(long, value_name = "PATH")]
     sleuth: Option<PathBuf>,
+    /// After each run, time this many queries of each kind on its store
+    /// (exact emails, and usernames with two letters swapped) and report
+    /// their p50 and p99.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    queries: usize,
     /// Also write every figure as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -72,7 +79,7 @@ fn main() -> Result<()> {
     for &records in &args.records {
         let data = generate(&args.work, records, args.seed)?;
         for &threads in &threads {
-            let row = run(&sleuth, &repo, &template, &data, &args.work, records, threads)?;
+            let mut row = run(&sleuth, &repo, &template, &data, &args.work, records, threads)?;
             let stages = row["stages_ms"].as_object().map_or(String::new(), |stages| {
                 stages
                     .iter()
@@ -92,6 +99,12 @@ fn main() -> Result<()> {
                 count("entities"),
                 row["f1"].as_f64().unwrap_or(f64::NAN),
             );
+            if args.queries > 0 {
+                let out = PathBuf::from(row["output"].as_str().unwrap_or_default());
+                let latencies = queries(&data, &out, args.queries)?;
+                println!("{:>9} queries on the store: {latencies}", "");
+                row["queries"] = latencies;
+            }
             rows.push(row);
         }
     }
@@ -163,5 +176,45 @@ fn run(
         "precision": summary["evaluation"]["pairwise"]["precision"],
         "recall": summary["evaluation"]["pairwise"]["recall"],
         "stages_ms": summary["timings_ms"],
+        "output": out.display().to_string(),
+    }))
+}
+
+/// Times `n` exact-email and `n` fuzzy-username queries on the store in
+/// `out`, from the forum accounts of `data`: p50 and p99 in milliseconds.
+fn queries(data: &Path, out: &Path, n: usize) -> Result<Value> {
+    let opened = Instant::now();
+    let lookup = Lookup::open(out)?;
+    let open_ms = opened.elapsed().as_secs_f64() * 1000.0;
+    let mut reader = csv::Reader::from_path(data.join("forum_accounts.csv"))?;
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    let step = (rows.len() / n.max(1)).max(1);
+    let picked: Vec<&csv::StringRecord> = rows.iter().step_by(step).take(n).collect();
+    let time = |queries: Vec<Query>| -> Result<Value> {
+        let mut ms = Vec::with_capacity(queries.len());
+        let mut found = 0;
+        for query in &queries {
+            let started = Instant::now();
+            let answer = lookup.find(query, 10)?;
+            ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            found += usize::from(!answer.entities.is_empty());
+        }
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms.get(((ms.len() as f64 * q) as usize).min(ms.len().saturating_sub(1))).copied();
+        Ok(json!({ "queries": ms.len(), "found": found, "p50_ms": at(0.50), "p99_ms": at(0.99) }))
+    };
+    let emails =
+        picked.iter().filter(|r| !r[2].is_empty()).map(|r| Query::Value(AttributeKind::Email, r[2].to_string()));
+    let usernames = picked.iter().filter(|r| r[1].chars().count() >= 4).map(|r| {
+        // Two letters swapped in the middle: a typo the comparators forgive.
+        let mut chars: Vec<char> = r[1].chars().collect();
+        let middle = chars.len() / 2;
+        chars.swap(middle - 1, middle);
+        Query::Value(AttributeKind::Username, chars.into_iter().collect())
+    });
+    Ok(json!({
+        "open_ms": open_ms,
+        "exact_email": time(emails.collect())?,
+        "fuzzy_username": time(usernames.collect())?,
     }))
 }

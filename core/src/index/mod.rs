@@ -10,12 +10,13 @@
 //! This is the only module that imports tantivy.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 use tantivy::collector::DocSetCollector;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
 use tantivy::termdict::TermMerger;
-use tantivy::{DocSet, Index, IndexWriter, TERMINATED, doc};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, doc};
 
 use crate::blocking::{BlockingKey, Strength};
 use crate::config::Attribute;
@@ -91,6 +92,9 @@ pub struct Store {
     index: Index,
     path: PathBuf,
     fields: Fields,
+    /// One reader for every lookup, opened at the first and reloaded after
+    /// each write.
+    reader: OnceLock<IndexReader>,
 }
 
 #[derive(Clone, Copy)]
@@ -128,7 +132,7 @@ impl Store {
         std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(&path, schema).map_err(index_error(&path))?;
-        Ok(Store { index, path, fields })
+        Ok(Store { index, path, fields, reader: OnceLock::new() })
     }
 
     /// Opens the store of an earlier run's output folder.
@@ -142,7 +146,7 @@ impl Store {
         if index.schema() != expected {
             return Err(Error::Index { path, message: "the index was written by another version of Sleuth".into() });
         }
-        Ok(Store { index, path, fields })
+        Ok(Store { index, path, fields, reader: OnceLock::new() })
     }
 
     /// Adds `records`, numbered from `first` by position, with their keys,
@@ -196,6 +200,9 @@ impl Store {
         progress(records.len() as u64 % 4096);
         writer.commit().map_err(index_error(&self.path))?;
         writer.wait_merging_threads().map_err(index_error(&self.path))?;
+        if let Some(reader) = self.reader.get() {
+            reader.reload().map_err(index_error(&self.path))?;
+        }
         Ok(())
     }
 
@@ -203,7 +210,7 @@ impl Store {
     /// term's postings are gathered from every segment (their term streams
     /// merged in order), so the index needs no merge into one segment.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
-        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let reader = self.reader()?;
         let searcher = reader.searcher();
         let segments = searcher.segment_readers();
         let records = segments
@@ -256,16 +263,60 @@ impl Store {
         Ok(result)
     }
 
+    /// The store's reader, opened once; it sees what was committed before it
+    /// opened or was last reloaded.
+    fn reader(&self) -> Result<&IndexReader> {
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader);
+        }
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_error(&self.path))?;
+        Ok(self.reader.get_or_init(|| reader))
+    }
+
     /// The number of records sharing a key term: its block's size.
     pub fn block_size(&self, term: &str, strength: Strength) -> Result<u64> {
-        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let reader = self.reader()?;
         let field = if strength == Strength::Strong { self.fields.key } else { self.fields.weak_key };
         reader.searcher().doc_freq(&tantivy::Term::from_field_text(field, term)).map_err(index_error(&self.path))
     }
 
+    /// The records sharing a key term, when at most `limit` do (`None` when
+    /// more do: a value that common says little about who is behind it).
+    pub fn postings(&self, term: &str, strength: Strength, limit: u64) -> Result<Option<Vec<RecordIndex>>> {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let field = if strength == Strength::Strong { self.fields.key } else { self.fields.weak_key };
+        let term = tantivy::Term::from_field_text(field, term);
+        if searcher.doc_freq(&term).map_err(index_error(&self.path))? > limit {
+            return Ok(None);
+        }
+        let mut records = Vec::new();
+        for segment in searcher.segment_readers() {
+            let numbers = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
+            let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
+            let Some(mut postings) =
+                inverted.read_postings(&term, IndexRecordOption::Basic).map_err(io_index_error(&self.path))?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                records.push(numbers.first(doc).expect("every document has a record number") as RecordIndex);
+                doc = postings.advance();
+            }
+        }
+        records.sort_unstable();
+        Ok(Some(records))
+    }
+
     /// The number of records in the store.
     pub fn len(&self) -> Result<u64> {
-        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let reader = self.reader()?;
         Ok(reader.searcher().num_docs())
     }
 
@@ -276,7 +327,7 @@ impl Store {
 
     /// Reads back the stored fields of one record: source, id, line, raw values.
     pub fn record(&self, number: RecordIndex) -> Result<Option<(String, String, u64, String)>> {
-        let reader = self.index.reader().map_err(index_error(&self.path))?;
+        let reader = self.reader()?;
         let searcher = reader.searcher();
         let term = tantivy::Term::from_field_u64(self.fields.record, u64::from(number));
         let query = tantivy::query::TermQuery::new(term, IndexRecordOption::Basic);
