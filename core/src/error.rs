@@ -53,6 +53,18 @@ pub enum Error {
     /// that does not build).
     #[error("{0}")]
     Workbench(#[from] crate::plugin::workbench::WorkbenchError),
+    /// Another run or ingest is writing the output folder.
+    #[error(
+        "another Sleuth run is writing {} (it holds {}); wait for it to finish, or write elsewhere with --out",
+        path.display(),
+        lock.display()
+    )]
+    Busy {
+        /// The output folder.
+        path: PathBuf,
+        /// Its lock file.
+        lock: PathBuf,
+    },
     /// The on-disk index failed.
     #[error("index at {}: {message}", path.display())]
     Index {

@@ -331,3 +331,26 @@ pub fn peak_memory_mib() -> Option<u64> {
     let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib / 1024)
 }
+
+/// The lock file that makes one run at a time the writer of an output folder.
+pub const LOCK_FILE: &str = ".sleuth.lock";
+
+/// Holds an output folder's write lock until dropped (or the process ends:
+/// the system releases it, so a killed run leaves no stale lock).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+/// Takes `output`'s write lock, or fails at once with [`Error::Busy`] when
+/// another process holds it.
+pub fn lock(output: &Path) -> Result<WriteLock> {
+    let path = output.join(LOCK_FILE);
+    let file =
+        File::options().create(true).truncate(false).write(true).open(&path).map_err(Error::io("create", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(WriteLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy { path: output.to_path_buf(), lock: path }),
+        Err(std::fs::TryLockError::Error(error)) => Err(Error::io("lock", &path)(error)),
+    }
+}

@@ -69,6 +69,7 @@ pub fn run(job: &Job, options: &RunOptions) -> Result<RunResult> {
         .map_err(|e| Error::io("start", "worker threads")(std::io::Error::other(e)))?;
     let output = options.output.clone().unwrap_or_else(|| job.output.clone());
     std::fs::create_dir_all(&output).map_err(Error::io("create", &output))?;
+    let _lock = output::lock(&output)?;
     pool.install(|| Run { job, output: &output, threads, timings: BTreeMap::new() }.run())
         .map(|summary| RunResult { output, summary })
 }

@@ -20,7 +20,7 @@
 //!
 //! `--record SOURCE:ID` returns that record's entity.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -163,7 +163,7 @@ impl Lookup {
                 terms.insert(term.to_string(), strength);
             });
         }
-        let mut shared: BTreeMap<RecordIndex, u32> = BTreeMap::new();
+        let mut shared: HashMap<RecordIndex, u32> = HashMap::new();
         for (term, strength) in &terms {
             let weight = if *strength == Strength::Strong { 4 } else { 1 };
             for record in self.store.postings(term, *strength, COMMON)?.into_iter().flatten() {

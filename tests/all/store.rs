@@ -34,3 +34,17 @@ fn a_folder_without_an_index_is_refused() {
     let error = Store::open(empty.path()).err().expect("no store in an empty folder");
     assert!(error.to_string().contains("is not a Sleuth output folder"), "{error}");
 }
+
+#[test]
+fn one_writer_at_a_time() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let held = sleuth_core::output::lock(out.path()).expect("a free folder can be locked");
+    let second = crate::sleuth(&["run", "tests/fixtures/broken/job.toml", "--out", dir]);
+    assert_eq!(second.status.code(), Some(1), "a busy output folder fails the run");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another Sleuth run is writing") && stderr.contains(".sleuth.lock"), "{stderr}");
+    assert!(!out.path().join("entities.csv").exists(), "the refused run wrote nothing");
+    drop(held);
+    crate::sleuth_ok(&["run", "tests/fixtures/broken/job.toml", "--out", dir]);
+}

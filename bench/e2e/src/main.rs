@@ -49,6 +49,10 @@ struct Args {
     /// their p50 and p99.
     #[arg(long, value_name = "N", default_value_t = 0)]
     queries: usize,
+    /// Use an earlier run's output for a size when there is one, instead of
+    /// running the job again (to time queries on its store, say).
+    #[arg(long)]
+    reuse: bool,
     /// Also write every figure as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -79,7 +83,7 @@ fn main() -> Result<()> {
     for &records in &args.records {
         let data = generate(&args.work, records, args.seed)?;
         for &threads in &threads {
-            let mut row = run(&sleuth, &repo, &template, &data, &args.work, records, threads)?;
+            let mut row = run(&sleuth, &repo, &template, &data, &args, records, threads)?;
             let stages = row["stages_ms"].as_object().map_or(String::new(), |stages| {
                 stages
                     .iter()
@@ -141,29 +145,34 @@ fn run(
     repo: &Path,
     template: &str,
     data: &Path,
-    work: &Path,
+    args: &Args,
     records: u64,
     threads: Option<usize>,
 ) -> Result<Value> {
-    let out = work.join(format!("out-{records}-t{}", threads.map_or("all".to_string(), |t| t.to_string())));
+    let out = args.work.join(format!("out-{records}-t{}", threads.map_or("all".to_string(), |t| t.to_string())));
     let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
     let job = template
         .replace("../data/quickstart/", &format!("{}/", absolute(data)?))
         .replace("../out/quickstart", &absolute(&out)?)
         .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
     let job_file = data.join("job.toml");
-    std::fs::write(&job_file, job)?;
+    let reused = args.reuse && out.join("summary.json").is_file();
+    if !reused {
+        std::fs::write(&job_file, job)?;
+    }
     let mut command = Command::new(sleuth);
     command.arg("run").arg(&job_file);
     if let Some(threads) = threads {
         command.arg("--threads").arg(threads.to_string());
     }
     let started = Instant::now();
-    let output = command.output().with_context(|| format!("running {}", sleuth.display()))?;
-    let wall = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        bail!("sleuth run {} failed: {}", job_file.display(), String::from_utf8_lossy(&output.stderr));
+    if !reused {
+        let output = command.output().with_context(|| format!("running {}", sleuth.display()))?;
+        if !output.status.success() {
+            bail!("sleuth run {} failed: {}", job_file.display(), String::from_utf8_lossy(&output.stderr));
+        }
     }
+    let wall = if reused { f64::NAN } else { started.elapsed().as_secs_f64() };
     let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json"))?)?;
     Ok(json!({
         "records": summary["counts"]["resolved"],

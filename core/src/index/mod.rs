@@ -10,13 +10,12 @@
 //! This is the only module that imports tantivy.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
-use tantivy::collector::DocSetCollector;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
 use tantivy::termdict::TermMerger;
-use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, doc};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, doc};
 
 use crate::blocking::{BlockingKey, Strength};
 use crate::config::Attribute;
@@ -95,6 +94,8 @@ pub struct Store {
     /// One reader for every lookup, opened at the first and reloaded after
     /// each write.
     reader: OnceLock<IndexReader>,
+    /// Where each record's document is, for the reader's current state.
+    addresses: Mutex<Option<Vec<Option<DocAddress>>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -132,7 +133,7 @@ impl Store {
         std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(&path, schema).map_err(index_error(&path))?;
-        Ok(Store { index, path, fields, reader: OnceLock::new() })
+        Ok(Store { index, path, fields, reader: OnceLock::new(), addresses: Mutex::new(None) })
     }
 
     /// Opens the store of an earlier run's output folder.
@@ -146,7 +147,7 @@ impl Store {
         if index.schema() != expected {
             return Err(Error::Index { path, message: "the index was written by another version of Sleuth".into() });
         }
-        Ok(Store { index, path, fields, reader: OnceLock::new() })
+        Ok(Store { index, path, fields, reader: OnceLock::new(), addresses: Mutex::new(None) })
     }
 
     /// Adds `records`, numbered from `first` by position, with their keys,
@@ -203,6 +204,7 @@ impl Store {
         if let Some(reader) = self.reader.get() {
             reader.reload().map_err(index_error(&self.path))?;
         }
+        *self.addresses.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
         Ok(())
     }
 
@@ -329,10 +331,27 @@ impl Store {
     pub fn record(&self, number: RecordIndex) -> Result<Option<(String, String, u64, String)>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let term = tantivy::Term::from_field_u64(self.fields.record, u64::from(number));
-        let query = tantivy::query::TermQuery::new(term, IndexRecordOption::Basic);
-        let hits = searcher.search(&query, &DocSetCollector).map_err(index_error(&self.path))?;
-        let Some(address) = hits.into_iter().next() else { return Ok(None) };
+        let mut addresses = self.addresses.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if addresses.is_none() {
+            // Record number → document, from every segment's `record` column:
+            // built once per reader state, then each lookup is one index.
+            let mut map = vec![None; searcher.num_docs() as usize];
+            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                let numbers = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
+                for doc in 0..segment.max_doc() {
+                    if let Some(number) = numbers.first(doc).map(|n| n as usize) {
+                        if number >= map.len() {
+                            map.resize(number + 1, None);
+                        }
+                        map[number] = Some(DocAddress::new(ordinal as u32, doc));
+                    }
+                }
+            }
+            *addresses = Some(map);
+        }
+        let address = addresses.as_ref().and_then(|map| map.get(number as usize).copied().flatten());
+        drop(addresses);
+        let Some(address) = address else { return Ok(None) };
         let document: TantivyDocument = searcher.doc(address).map_err(index_error(&self.path))?;
         let text = |field| {
             document.get_first(field).and_then(|v| tantivy::schema::Value::as_str(&v)).unwrap_or_default().to_string()
