@@ -109,6 +109,16 @@ struct Fields {
     weak_key: Field,
 }
 
+impl Fields {
+    /// The field holding keys of this strength.
+    fn keys(self, strength: Strength) -> Field {
+        match strength {
+            Strength::Strong => self.key,
+            Strength::Weak => self.weak_key,
+        }
+    }
+}
+
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let fields = Fields {
@@ -187,10 +197,7 @@ impl Store {
             );
             for key in keys {
                 for value in &record.normalized[key.attribute] {
-                    key.terms(value, &mut |term, strength| {
-                        let field = if strength == Strength::Strong { f.key } else { f.weak_key };
-                        document.add_text(field, term)
-                    });
+                    key.terms(value, &mut |term, strength| document.add_text(f.keys(strength), term));
                 }
             }
             writer.add_document(document).map_err(index_error(&self.path))?;
@@ -221,8 +228,9 @@ impl Store {
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(index_error(&self.path))?;
         let mut result = Blocks::default();
-        let mut block = Vec::new();
-        for (field, strength) in [(self.fields.key, Strength::Strong), (self.fields.weak_key, Strength::Weak)] {
+        let (mut block, mut parts) = (Vec::new(), Vec::new());
+        for strength in [Strength::Strong, Strength::Weak] {
+            let field = self.fields.keys(strength);
             let inverted = segments
                 .iter()
                 .map(|segment| segment.inverted_index(field))
@@ -236,7 +244,8 @@ impl Store {
             let mut terms = TermMerger::new(streams);
             while terms.advance() {
                 result.keys += 1;
-                let parts: Vec<_> = terms.current_segment_ords_and_term_infos().collect();
+                parts.clear();
+                parts.extend(terms.current_segment_ords_and_term_infos());
                 let size: u64 = parts.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
                 if size < 2 {
                     continue;
@@ -246,13 +255,13 @@ impl Store {
                     continue;
                 }
                 block.clear();
-                for (segment, info) in parts {
-                    let mut postings = inverted[segment]
-                        .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                for (segment, info) in &parts {
+                    let mut postings = inverted[*segment]
+                        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
                         .map_err(io_index_error(&self.path))?;
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
-                        let record = records[segment].first(doc).expect("every document has a record number");
+                        let record = records[*segment].first(doc).expect("every document has a record number");
                         block.push(record as RecordIndex);
                         doc = postings.advance();
                     }
@@ -283,7 +292,7 @@ impl Store {
     /// The number of records sharing a key term: its block's size.
     pub fn block_size(&self, term: &str, strength: Strength) -> Result<u64> {
         let reader = self.reader()?;
-        let field = if strength == Strength::Strong { self.fields.key } else { self.fields.weak_key };
+        let field = self.fields.keys(strength);
         reader.searcher().doc_freq(&tantivy::Term::from_field_text(field, term)).map_err(index_error(&self.path))
     }
 
@@ -292,7 +301,7 @@ impl Store {
     pub fn postings(&self, term: &str, strength: Strength, limit: u64) -> Result<Option<Vec<RecordIndex>>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let field = if strength == Strength::Strong { self.fields.key } else { self.fields.weak_key };
+        let field = self.fields.keys(strength);
         let term = tantivy::Term::from_field_text(field, term);
         if searcher.doc_freq(&term).map_err(index_error(&self.path))? > limit {
             return Ok(None);
