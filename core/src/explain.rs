@@ -10,7 +10,7 @@
 //! gets the blocking keys each record has, none of them shared.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -19,6 +19,7 @@ use crate::candidates;
 use crate::compare;
 use crate::config::Job;
 use crate::error::{Error, Result};
+use crate::generation;
 use crate::index::Store;
 use crate::normalize;
 use crate::output;
@@ -87,26 +88,35 @@ pub(crate) fn not_output(output: &Path, message: impl Into<String>) -> Error {
     Error::NotAnOutput { path: output.into(), message: message.into() }
 }
 
-/// The summary of the run in `output` and its job, refused when the job
-/// file has changed since.
-pub(crate) fn run_of(output: &Path) -> Result<(serde_json::Value, Job)> {
+/// The current outputs of `output` ([`generation::current`]): the folder
+/// holding them, its summary, and the job of the run with the sources of
+/// every ingest after it appended (the store's sources, in record order);
+/// refused when a job file has changed since.
+pub(crate) fn run_of(output: &Path) -> Result<(PathBuf, serde_json::Value, Job)> {
+    let folder = generation::current(output)?;
     let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(output.join("summary.json"))
+        &std::fs::read_to_string(folder.join("summary.json"))
             .map_err(|e| not_output(output, format!("cannot read summary.json: {e}")))?,
     )
     .map_err(|e| not_output(output, format!("summary.json: {e}")))?;
-    let job_file =
-        summary["job"]["file"].as_str().ok_or_else(|| not_output(output, "summary.json names no job file"))?;
-    let job = Job::load(Path::new(job_file))?;
-    if summary["job"]["sha256"].as_str() != Some(job.sha256.as_str()) {
-        return Err(not_output(output, format!("the job file {job_file} has changed since the run")));
+    let load = |recorded: &serde_json::Value| {
+        let file = recorded["file"].as_str().ok_or_else(|| not_output(output, "summary.json names no job file"))?;
+        let job = Job::load(Path::new(file))?;
+        if recorded["sha256"].as_str() != Some(job.sha256.as_str()) {
+            return Err(not_output(output, format!("the job file {file} has changed since it ran")));
+        }
+        Ok(job)
+    };
+    let mut job = load(&summary["job"])?;
+    for ingested in summary["ingested"].as_array().into_iter().flatten() {
+        job.sources.extend(load(ingested)?.sources);
     }
-    Ok((summary, job))
+    Ok((folder, summary, job))
 }
 
 /// Explains records `a` and `b` (`source:id`) of the run in `output`.
 pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
-    let (summary, job) = run_of(output)?;
+    let (folder, summary, job) = run_of(output)?;
     for (source, recorded) in job.sources.iter().zip(summary["sources"].as_array().into_iter().flatten()) {
         if recorded["sha256"].as_str() != Some(pipeline::file_sha256(&source.path)?.as_str()) {
             return Err(not_output(output, format!("source `{}` has changed since the run", source.name)));
@@ -181,10 +191,10 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         .collect();
 
     // The run's verdict and the chain, from its outputs.
-    let entity_of = output::read_entities(output)?;
+    let entity_of = output::read_entities(&folder)?;
     let entities = [entity_of.get(a).cloned().unwrap_or_default(), entity_of.get(b).cloned().unwrap_or_default()];
     let mut links: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in output::read_rows(output, "links.csv")? {
+    for row in output::read_rows(&folder, "links.csv")? {
         let (x, y) = (format!("{}:{}", &row[0], &row[1]), format!("{}:{}", &row[2], &row[3]));
         links.entry(x.clone()).or_default().push(y.clone());
         links.entry(y).or_default().push(x);

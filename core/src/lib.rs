@@ -30,6 +30,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod generation;
 pub mod graph;
 pub mod index;
 pub mod normalize;

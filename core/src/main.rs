@@ -273,7 +273,7 @@ fn execute(command: Command) -> Result<(), Error> {
             }
         }
         Command::Eval { truth, output, json } => {
-            let evaluation = eval::evaluate(&truth, &output)?;
+            let evaluation = eval::evaluate(&truth, &sleuth_core::generation::current(&output)?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&evaluation).expect("an evaluation serializes"));
             } else {

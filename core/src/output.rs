@@ -3,10 +3,15 @@
 //! - `entities.csv`: `source,record_id,entity_id`, every record not rejected;
 //! - `links.csv`: the pairs linked as one entity, with weight, probability and
 //!   the comparisons that contributed most;
+//! - `near_matches.csv`: pairs below the threshold but better than even odds;
 //! - `rejects.csv`: `source,location,reason,excerpt`, every row not read;
+//! - `aliases.csv`: entity numbers merged into others by an ingest;
+//! - `changes.jsonl`: what each ingest changed ([`crate::ingest`]);
 //! - `summary.json`: counts, timings, the trained model, hashes, version.
 //!
-//! Rows are written in record order, so equal runs give equal bytes.
+//! Each generation's files are in `gen-NNNN/` and linked into the folder
+//! ([`crate::generation`]). Rows are written in record order, so equal runs
+//! give equal bytes.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::eval::Evaluation;
 use crate::read::Reject;
 use crate::record::{Record, RecordIndex};
-use crate::relationships::{Hub, Relationship};
+use crate::relationships::{Hub, NearPair, Relationship};
 use crate::score::Model;
 use crate::score::damping::DampedValue;
 
@@ -52,6 +57,14 @@ pub struct Summary {
     pub job: JobSummary,
     /// Threads used.
     pub threads: usize,
+    /// The store's generation: 1 after a run, one more after each ingest.
+    pub generation: u32,
+    /// The highest entity number given so far: an ingest numbers new
+    /// entities after it, so no number is ever given twice.
+    pub last_entity: u32,
+    /// The jobs whose sources were ingested since the run, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ingested: Vec<JobSummary>,
     /// The plugins the job ran: parsers, then matchers.
     pub plugins: Vec<PluginSummary>,
     /// Totals; `read == resolved + rejected` (rows of `rejects.csv` from a
@@ -284,6 +297,7 @@ pub fn write_links(
             "weight",
             "probability",
             "evidence",
+            "identified",
         ])
         .map_err(csv_error(path))?;
     for link in links {
@@ -298,7 +312,61 @@ pub fn write_links(
                 &format!("{:.4}", link.weight),
                 &format!("{:.6}", link.probability),
                 &link.evidence,
+                if link.identified { "true" } else { "false" },
             ])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
+}
+
+/// Writes `near_matches.csv`: the pairs below the threshold but more likely
+/// the same than not (they become `near_match` relationships).
+pub fn write_near_matches(
+    path: &Path,
+    near: &[NearPair],
+    records: &[Record],
+    sources: &[String],
+    entities: &[u32],
+) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer
+        .write_record(["source_a", "record_a", "entity_a", "source_b", "record_b", "entity_b", "probability"])
+        .map_err(csv_error(path))?;
+    for pair in near {
+        let (a, b) = (&records[pair.a as usize], &records[pair.b as usize]);
+        writer
+            .write_record([
+                sources[a.source as usize].as_str(),
+                &a.id,
+                &entity_id(entities[pair.a as usize]),
+                &sources[b.source as usize],
+                &b.id,
+                &entity_id(entities[pair.b as usize]),
+                &format!("{:.6}", pair.probability),
+            ])
+            .map_err(csv_error(path))?;
+    }
+    writer.flush().map_err(Error::io("write", path))
+}
+
+/// An entity number an ingest merged into another: `alias` is now `entity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alias {
+    /// The number given up.
+    pub alias: u32,
+    /// The entity it is part of now.
+    pub entity: u32,
+    /// The generation of the merge.
+    pub generation: u32,
+}
+
+/// Writes `aliases.csv`: `alias,entity_id,generation`.
+pub fn write_aliases(path: &Path, aliases: &[Alias]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(create(path)?);
+    writer.write_record(["alias", "entity_id", "generation"]).map_err(csv_error(path))?;
+    for a in aliases {
+        writer
+            .write_record([entity_id(a.alias), entity_id(a.entity), a.generation.to_string()])
             .map_err(csv_error(path))?;
     }
     writer.flush().map_err(Error::io("write", path))

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::generation;
 use crate::output;
 
 /// One step of a chain: from an entity to the next, and why.
@@ -47,11 +48,12 @@ fn entity_of(entities: &BTreeMap<String, String>, output: &Path, record: &str) -
 /// The shortest chains of relationships from record `a`'s entity to record
 /// `b`'s (records as `source:id`), at most `limit` of them.
 pub fn find(output: &Path, a: &str, b: &str, limit: usize) -> Result<Paths> {
-    let entities = output::read_entities(output)?;
+    let folder = generation::current(output)?;
+    let entities = output::read_entities(&folder)?;
     let (from, to) = (entity_of(&entities, output, a)?, entity_of(&entities, output, b)?);
     // The strongest relationship between each pair of entities.
     let mut edges: BTreeMap<(String, String), Step> = BTreeMap::new();
-    for row in output::read_rows(output, "relationships.csv")? {
+    for row in output::read_rows(&folder, "relationships.csv")? {
         let strength: f64 = row[4].parse().unwrap_or_default();
         for (x, y) in [(&row[0], &row[1]), (&row[1], &row[0])] {
             let step = Step { from: x.into(), to: y.into(), kind: row[2].into(), via: row[3].into(), strength };

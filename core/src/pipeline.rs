@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,6 +24,7 @@ use crate::config::Job;
 use crate::config::settings::hex;
 use crate::error::{Error, Result};
 use crate::eval;
+use crate::generation;
 use crate::graph;
 use crate::index::Store;
 use crate::normalize;
@@ -107,8 +108,9 @@ impl Run<'_> {
         let store = self.stage("index", |run| {
             let store = Store::create(run.output)?;
             let bar = progress::bar("index", records.len() as u64);
-            store
-                .write(&records, 0, &source_names, &job.attributes, &job.blocking.keys, run.threads, |n| bar.inc(n))?;
+            store.write(&records, 0, &source_names, &job.attributes, &job.blocking.keys, run.threads, None, |n| {
+                bar.inc(n)
+            })?;
             bar.finish_and_clear();
             Ok(store)
         })?;
@@ -170,19 +172,11 @@ impl Run<'_> {
             .collect();
         let (relationships, hubs) = self
             .stage("relate", |_| Ok(relationships::find(&job.attributes, &source_names, &records, &entities, &near)))?;
-        self.stage("write", |run| {
-            let nodes = graph_nodes(&records, &source_names, &entities);
-            graph::write_graphml(&run.output.join("graph.graphml"), &nodes, &relationships)?;
-            graph::write_neo4j(&run.output.join("neo4j"), &nodes, &relationships)?;
-            output::write_relationships(
-                &run.output.join("relationships.csv"),
-                &relationships,
-                &records,
-                &source_names,
-            )?;
-            output::write_entities(&run.output.join("entities.csv"), &records, &source_names, &entities)?;
-            output::write_links(&run.output.join("links.csv"), &links, &records, &source_names, &entities)?;
-            output::write_rejects(&run.output.join("rejects.csv"), &rejects)
+        let folder = generation::begin(self.output, 1)?;
+        self.stage("write", |_| {
+            write_outputs(&folder, &records, &source_names, &entities, &links, &near, &relationships, &rejects)?;
+            output::write_aliases(&folder.join("aliases.csv"), &[])?;
+            output::create(&folder.join("changes.jsonl"))?.flush().map_err(Error::io("write", &folder))
         })?;
 
         for (source, range) in sources.iter_mut().zip(&ranges) {
@@ -197,7 +191,7 @@ impl Run<'_> {
             entities: u64::from(entities.iter().copied().max().unwrap_or(0)),
         };
         let evaluation = match &job.truth {
-            Some(truth) => Some(self.stage("evaluate", |run| eval::evaluate(truth, run.output))?),
+            Some(truth) => Some(self.stage("evaluate", |_| eval::evaluate(truth, &folder))?),
             None => None,
         };
         self.timings.insert("total".into(), started.elapsed().as_millis() as u64);
@@ -209,6 +203,9 @@ impl Run<'_> {
                 sha256: job.sha256.clone(),
             },
             threads: self.threads,
+            generation: 1,
+            last_entity: entities.iter().copied().max().unwrap_or(0),
+            ingested: Vec::new(),
             plugins: job.plugins().into_iter().map(PluginSummary::of).collect(),
             counts,
             sources,
@@ -232,7 +229,9 @@ impl Run<'_> {
             peak_memory_mib: output::peak_memory_mib(),
             evaluation,
         };
-        output::write_summary(&self.output.join("summary.json"), &summary)?;
+        output::write_summary(&folder.join("summary.json"), &summary)?;
+        store.set_generation(1)?;
+        generation::publish(self.output, 1)?;
         Ok(summary)
     }
 
@@ -375,7 +374,32 @@ fn train(
     }
 }
 
-/// A graph node per entity: its record count and sources.
+/// Writes the outputs of a generation into `folder`: the graph files,
+/// `relationships.csv`, `entities.csv`, `links.csv`, `near_matches.csv` and
+/// `rejects.csv`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_outputs(
+    folder: &Path,
+    records: &[Record],
+    source_names: &[String],
+    entities: &[u32],
+    links: &[Link],
+    near: &[NearPair],
+    relationships: &[relationships::Relationship],
+    rejects: &[Reject],
+) -> Result<()> {
+    let nodes = graph_nodes(records, source_names, entities);
+    graph::write_graphml(&folder.join("graph.graphml"), &nodes, relationships)?;
+    graph::write_neo4j(&folder.join("neo4j"), &nodes, relationships)?;
+    output::write_relationships(&folder.join("relationships.csv"), relationships, records, source_names)?;
+    output::write_entities(&folder.join("entities.csv"), records, source_names, entities)?;
+    output::write_links(&folder.join("links.csv"), links, records, source_names, entities)?;
+    output::write_near_matches(&folder.join("near_matches.csv"), near, records, source_names, entities)?;
+    output::write_rejects(&folder.join("rejects.csv"), rejects)
+}
+
+/// A graph node per entity: its record count and sources, in entity order
+/// (numbers an ingest merged away have no node).
 fn graph_nodes(records: &[Record], sources: &[String], entities: &[u32]) -> Vec<graph::Node> {
     let count = entities.iter().copied().max().unwrap_or(0) as usize;
     let mut nodes: Vec<graph::Node> =
@@ -388,6 +412,7 @@ fn graph_nodes(records: &[Record], sources: &[String], entities: &[u32]) -> Vec<
             node.sources.push(source.clone());
         }
     }
+    nodes.retain(|n| n.records > 0);
     nodes.iter_mut().for_each(|n| n.sources.sort());
     nodes
 }

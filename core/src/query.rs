@@ -110,16 +110,16 @@ pub struct Answer {
 impl Lookup {
     /// Opens the store of the run in `output`.
     pub fn open(output: &Path) -> Result<Lookup> {
-        let (_, job) = run_of(output)?;
+        let (folder, _, job) = run_of(output)?;
         let store = Store::open(output)?;
         let mut records = Vec::new();
         let mut members: BTreeMap<String, Vec<RecordIndex>> = BTreeMap::new();
-        for (number, row) in output::read_rows(output, "entities.csv")?.iter().enumerate() {
+        for (number, row) in output::read_rows(&folder, "entities.csv")?.iter().enumerate() {
             members.entry(row[2].to_string()).or_default().push(number as RecordIndex);
             records.push((format!("{}:{}", &row[0], &row[1]), row[2].to_string()));
         }
         let mut relationships: BTreeMap<String, Vec<Related>> = BTreeMap::new();
-        for row in output::read_rows(output, "relationships.csv")? {
+        for row in output::read_rows(&folder, "relationships.csv")? {
             let related = |other: &str| Related {
                 entity: other.to_string(),
                 kind: row[2].to_string(),

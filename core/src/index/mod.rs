@@ -1,17 +1,24 @@
 //! The store: records and their blocking keys in a tantivy index on disk.
 //!
-//! One document per record holds its source, id, line and raw values (stored,
-//! so outputs and explanations can show them) and its blocking keys as
+//! One document per record holds its source, id, line, raw and normalized
+//! values (stored: outputs and explanations show them, and an ingest reloads
+//! the records from them) and its blocking keys as
 //! `key_name=value` terms, strong keys in one field and weak ones in another
 //! ([`Strength`]). A term's posting list is the block of records sharing that
 //! key: [`Store::blocks`] reads them straight from the term dictionary, with
 //! no query per record.
+//!
+//! A commit may carry the store's generation ([`Store::generation`]): the
+//! folder of outputs that goes with the records committed. Committing new
+//! records and the generation that names their outputs is one tantivy
+//! commit, the atomic point of an ingest.
 //!
 //! This is the only module that imports tantivy.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument};
 use tantivy::termdict::TermMerger;
@@ -105,6 +112,7 @@ struct Fields {
     record_id: Field,
     line: Field,
     values: Field,
+    normalized: Field,
     key: Field,
     weak_key: Field,
 }
@@ -127,6 +135,7 @@ fn schema() -> (Schema, Fields) {
         record_id: builder.add_text_field("record_id", STRING | STORED),
         line: builder.add_u64_field("line", STORED),
         values: builder.add_text_field("values", STORED),
+        normalized: builder.add_text_field("normalized", STORED),
         key: builder.add_text_field("key", STRING),
         weak_key: builder.add_text_field("weak_key", STRING),
     };
@@ -161,7 +170,9 @@ impl Store {
     }
 
     /// Adds `records`, numbered from `first` by position, with their keys,
-    /// and commits them as new segments.
+    /// and commits them as new segments, with `generation` when given (see
+    /// [`Store::set_generation`]): until that commit, readers see none of
+    /// them.
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         &self,
@@ -171,10 +182,11 @@ impl Store {
         attributes: &[Attribute],
         keys: &[BlockingKey],
         threads: usize,
+        generation: Option<u32>,
         progress: impl Fn(u64),
     ) -> Result<()> {
         let threads = threads.clamp(1, 4);
-        let mut writer: IndexWriter =
+        let writer: IndexWriter =
             self.index.writer_with_num_threads(threads, threads * 64_000_000).map_err(index_error(&self.path))?;
         // A run's segments stay as written: blocks are read across them, and
         // merging would rewrite the whole index for nothing.
@@ -194,6 +206,7 @@ impl Store {
                 f.record_id => record.id.as_str(),
                 f.line => record.line,
                 f.values => Value::Object(raw).to_string(),
+                f.normalized => serde_json::to_string(&record.normalized).expect("strings serialize"),
             );
             for key in keys {
                 for value in &record.normalized[key.attribute] {
@@ -206,7 +219,34 @@ impl Store {
             }
         }
         progress(records.len() as u64 % 4096);
-        writer.commit().map_err(index_error(&self.path))?;
+        self.commit(writer, generation)
+    }
+
+    /// Commits nothing but `generation`: from this commit on, readers take
+    /// the outputs of that generation as the store's.
+    pub fn set_generation(&self, generation: u32) -> Result<()> {
+        let writer: IndexWriter = self.index.writer_with_num_threads(1, 15_000_000).map_err(index_error(&self.path))?;
+        self.commit(writer, Some(generation))
+    }
+
+    /// The generation of the last commit (`None` before the first run
+    /// finished writing its outputs).
+    pub fn generation(&self) -> Result<Option<u32>> {
+        let metas = self.index.load_metas().map_err(index_error(&self.path))?;
+        let Some(payload) = metas.payload else { return Ok(None) };
+        let parsed: std::result::Result<Payload, _> = serde_json::from_str(&payload);
+        parsed.map(|p| Some(p.generation)).map_err(|e| Error::Index {
+            path: self.path.clone(),
+            message: format!("the last commit's payload `{payload}` names no generation: {e}"),
+        })
+    }
+
+    fn commit(&self, mut writer: IndexWriter, generation: Option<u32>) -> Result<()> {
+        let mut commit = writer.prepare_commit().map_err(index_error(&self.path))?;
+        if let Some(generation) = generation {
+            commit.set_payload(&serde_json::to_string(&Payload { generation }).expect("a number serializes"));
+        }
+        commit.commit().map_err(index_error(&self.path))?;
         writer.wait_merging_threads().map_err(index_error(&self.path))?;
         if let Some(reader) = self.reader.get() {
             reader.reload().map_err(index_error(&self.path))?;
@@ -336,6 +376,67 @@ impl Store {
         Ok(self.len()? == 0)
     }
 
+    /// Every record of the store, in number order, as the run that wrote it
+    /// had it (raw and normalized values); `sources` are the store's source
+    /// names, `attributes` its job's attributes.
+    pub fn records(&self, sources: &[String], attributes: &[Attribute]) -> Result<Vec<Record>> {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let f = self.fields;
+        let broken = |message: String| Error::Index { path: self.path.clone(), message };
+        let segments = searcher
+            .segment_readers()
+            .par_iter()
+            .map(|segment| {
+                let numbers = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
+                let documents = segment.get_store_reader(64).map_err(io_index_error(&self.path))?;
+                let mut records = Vec::with_capacity(segment.num_docs() as usize);
+                for (doc, document) in documents.iter::<TantivyDocument>(segment.alive_bitset()).enumerate() {
+                    let document = document.map_err(index_error(&self.path))?;
+                    let number = numbers.first(doc as u32).expect("every document has a record number");
+                    let text = |field| {
+                        document.get_first(field).and_then(|v| tantivy::schema::Value::as_str(&v)).unwrap_or_default()
+                    };
+                    let source = sources.iter().position(|s| s == text(f.source)).ok_or_else(|| {
+                        broken(format!("record {number} is from an unknown source `{}`", text(f.source)))
+                    })?;
+                    let raw: Map<String, Value> = serde_json::from_str(text(f.values))
+                        .map_err(|e| broken(format!("record {number}'s values: {e}")))?;
+                    let values = attributes
+                        .iter()
+                        .map(|a| match raw.get(&a.name) {
+                            Some(Value::Array(values)) => {
+                                values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                            }
+                            _ => Vec::new(),
+                        })
+                        .collect();
+                    let normalized: Vec<Vec<String>> = serde_json::from_str(text(f.normalized))
+                        .map_err(|e| broken(format!("record {number}'s normalized values: {e}")))?;
+                    if normalized.len() != attributes.len() {
+                        return Err(broken(format!(
+                            "record {number} has {} attributes, the job {}",
+                            normalized.len(),
+                            attributes.len()
+                        )));
+                    }
+                    let line =
+                        document.get_first(f.line).and_then(|v| tantivy::schema::Value::as_u64(&v)).unwrap_or_default();
+                    let record =
+                        Record { source: source as u32, id: text(f.record_id).to_string(), line, values, normalized };
+                    records.push((number, record));
+                }
+                Ok(records)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut numbered: Vec<(u64, Record)> = segments.into_iter().flatten().collect();
+        numbered.par_sort_unstable_by_key(|(number, _)| *number);
+        if let Some((i, (number, _))) = numbered.iter().enumerate().find(|(i, (n, _))| *n != *i as u64) {
+            return Err(broken(format!("record numbers skip from {i} to {number}")));
+        }
+        Ok(numbered.into_iter().map(|(_, record)| record).collect())
+    }
+
     /// Reads back the stored fields of one record: source, id, line, raw values.
     pub fn record(&self, number: RecordIndex) -> Result<Option<(String, String, u64, String)>> {
         let reader = self.reader()?;
@@ -371,6 +472,12 @@ impl Store {
     }
 }
 
+/// What a commit carries.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    generation: u32,
+}
+
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
     move |e| Error::Index { path: path.to_path_buf(), message: e.to_string() }
 }
@@ -403,8 +510,8 @@ mod tests {
         let sources = ["people".to_string()];
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
-        store.write(&first, 0, &sources, &attributes, &keys, 1, |_| {}).unwrap();
-        store.write(&second, 2, &sources, &attributes, &keys, 1, |_| {}).unwrap();
+        store.write(&first, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&second, 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
         let reader = store.index.reader().unwrap();
         assert_eq!(reader.searcher().segment_readers().len(), 2, "two commits, two segments");
         let blocks = store.blocks(500).unwrap();
@@ -412,5 +519,20 @@ mod tests {
         assert_eq!(all, [vec![0, 2], vec![1, 4]]);
         assert_eq!(blocks.keys, 3, "distinct terms, not terms per segment");
         assert_eq!(store.record(4).unwrap().unwrap().1, "5");
+        let back = store.records(&sources, &attributes).unwrap();
+        assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
+    }
+
+    #[test]
+    fn the_generation_is_the_last_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path()).unwrap();
+        assert_eq!(store.generation().unwrap(), None);
+        let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
+        store.write(&[person("1", "a@x.org")], 0, &["people".into()], &attributes, &[], 1, None, |_| {}).unwrap();
+        assert_eq!(store.generation().unwrap(), None, "a commit without a generation");
+        store.set_generation(1).unwrap();
+        assert_eq!(Store::open(dir.path()).unwrap().generation().unwrap(), Some(1));
+        assert_eq!(store.len().unwrap(), 1, "setting the generation adds no record");
     }
 }
