@@ -95,21 +95,39 @@ pub fn candidate_pairs(
     within_source: bool,
     max_block_size: u64,
 ) -> (Vec<Pair>, BlockingReport) {
+    candidate_pairs_from(blocks, source_of, within_source, max_block_size, 0)
+}
+
+/// The candidate pairs of `blocks` with at least one record numbered
+/// `first` or more (an ingest's new records), distinct and sorted: with
+/// `blocks` holding every block of those records, the same pairs
+/// [`candidate_pairs`] would give over all blocks.
+pub fn candidate_pairs_from(
+    blocks: &Blocks,
+    source_of: &[u32],
+    within_source: bool,
+    max_block_size: u64,
+    first: RecordIndex,
+) -> (Vec<Pair>, BlockingReport) {
     let records = source_of.len();
+    let first = first as usize;
     let (starts, block_ids) = blocks_of_records(blocks, records);
-    let chunks: Vec<(Vec<Pair>, u64, u64)> = (0..records.div_ceil(CHUNK))
+    let chunks: Vec<(Vec<Pair>, u64, u64)> = (0..(records - first.min(records)).div_ceil(CHUNK))
         .into_par_iter()
         .map_init(
             || (vec![0u8; records], Vec::new()),
             |(count, touched), chunk| {
                 let mut pairs = Vec::new();
                 let (mut shared, mut weak_only) = (0u64, 0u64);
-                for a in chunk * CHUNK..((chunk + 1) * CHUNK).min(records) {
+                for a in first + chunk * CHUNK..(first + (chunk + 1) * CHUNK).min(records) {
                     for &block in &block_ids[starts[a]..starts[a + 1]] {
                         let members = blocks.block(block as usize);
                         let weight = weight(members.len(), blocks.strength(block as usize));
+                        // Partners: the records before `first` (none in a run)
+                        // and the later ones.
+                        let earlier = &members[..members.partition_point(|&m| (m as usize) < first)];
                         let later = &members[members.partition_point(|&m| m as usize <= a)..];
-                        for &b in later {
+                        for &b in earlier.iter().chain(later) {
                             if !within_source && source_of[a] == source_of[b as usize] {
                                 continue;
                             }
@@ -125,7 +143,8 @@ pub fn candidate_pairs(
                     for &b in touched.iter() {
                         let c = std::mem::take(&mut count[b as usize]);
                         if c >= CANDIDATE {
-                            pairs.push((a as RecordIndex, b));
+                            let a = a as RecordIndex;
+                            pairs.push((a.min(b), a.max(b)));
                         } else {
                             weak_only += 1;
                         }
@@ -139,7 +158,11 @@ pub fn candidate_pairs(
         .collect();
     let pairs_in_blocks = chunks.iter().map(|c| c.1).sum();
     let weak_only_pairs = chunks.iter().map(|c| c.2).sum();
-    let pairs: Vec<Pair> = chunks.into_iter().flat_map(|c| c.0).collect();
+    let mut pairs: Vec<Pair> = chunks.into_iter().flat_map(|c| c.0).collect();
+    if first > 0 {
+        // Pairs with an earlier record come out under the later one.
+        pairs.par_sort_unstable();
+    }
     let report = BlockingReport {
         keys: blocks.keys,
         blocks_used: blocks.len() as u64,
@@ -221,6 +244,26 @@ mod tests {
         // A small weak block is telling on its own.
         assert!(pairs.contains(&(20, 21)), "{pairs:?}");
         assert!(report.weak_only_pairs > 0);
+    }
+
+    #[test]
+    fn pairs_from_a_first_record_are_those_of_all_pairs_that_reach_it() {
+        let members: Vec<Vec<RecordIndex>> =
+            (0..60u32).map(|k| (0..400u32).filter(|r| (r * 7 + k) % 41 < 2 || r % 60 == k).collect()).collect();
+        let list: Vec<(&[RecordIndex], Strength)> = members
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.as_slice(), if k < 20 { Strength::Strong } else { Strength::Weak }))
+            .collect();
+        let sources: Vec<u32> = (0..400).map(|r| r % 3).collect();
+        let (all, _) = candidate_pairs(&blocks(&list), &sources, false, 500);
+        // Only the blocks holding a record from 300 on, as an ingest reads them.
+        let touched: Vec<(&[RecordIndex], Strength)> =
+            list.iter().copied().filter(|(m, _)| m.iter().any(|&r| r >= 300)).collect();
+        let (from, _) = candidate_pairs_from(&blocks(&touched), &sources, false, 500, 300);
+        let expected: Vec<Pair> = all.iter().copied().filter(|&(_, b)| b >= 300).collect();
+        assert!(!expected.is_empty());
+        assert_eq!(from, expected);
     }
 
     #[test]

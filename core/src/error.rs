@@ -65,6 +65,17 @@ pub enum Error {
         /// Its lock file.
         lock: PathBuf,
     },
+    /// A job's sources cannot be added to a store (its attributes differ
+    /// from the store's, or a source name is taken).
+    #[error("cannot ingest {} into {}: {message}", job.display(), output.display())]
+    Ingest {
+        /// The job file.
+        job: PathBuf,
+        /// The output folder.
+        output: PathBuf,
+        /// Why not, and what to do.
+        message: String,
+    },
     /// The on-disk index failed.
     #[error("index at {}: {message}", path.display())]
     Index {
@@ -85,6 +96,7 @@ impl Error {
                 | Error::Source { .. }
                 | Error::Truth { .. }
                 | Error::NotAnOutput { .. }
+                | Error::Ingest { .. }
                 | Error::Workbench(_)
         )
     }

@@ -98,11 +98,12 @@ fn read_truth(path: &Path) -> Result<(HashMap<Key, String>, bool)> {
         csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).map_err(|e| error(e.to_string()))?;
     let header: Vec<String> = reader.headers().map_err(|e| error(e.to_string()))?.iter().map(str::to_string).collect();
     let with_source = match header.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["source", "id", "entity", ..] => true,
+        // Another output's entities.csv: how far two clusterings agree.
+        ["source", "id", "entity", ..] | ["source", "record_id", "entity_id", ..] => true,
         ["id", "entity", ..] => false,
         _ => {
             return Err(error(format!(
-                "expected the columns source,id,entity or id,entity, found {}",
+                "expected the columns source,id,entity or id,entity (or an entities.csv), found {}",
                 header.join(",")
             )));
         }

@@ -33,6 +33,7 @@ pub mod explain;
 pub mod generation;
 pub mod graph;
 pub mod index;
+pub mod ingest;
 pub mod normalize;
 pub mod output;
 pub mod paths;

@@ -31,6 +31,17 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Add the sources of another job file to the entities of an earlier
+    /// run: entity ids are kept, changes.jsonl says what changed and why.
+    Ingest {
+        /// The output folder of the run.
+        output: PathBuf,
+        /// A job file with the new sources (its attributes must be the run's).
+        job: PathBuf,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Check a job file and its sources' headers without running it.
     Check {
         /// The job file (TOML).
@@ -38,7 +49,8 @@ enum Command {
     },
     /// Score an output folder against a truth file (source,id,entity).
     Eval {
-        /// The truth file: CSV with the columns source,id,entity or id,entity.
+        /// The truth file: CSV with the columns source,id,entity or id,entity;
+        /// or another output's entities.csv, to see how far two runs agree.
         #[arg(long)]
         truth: PathBuf,
         /// The output folder of a run.
@@ -202,6 +214,28 @@ fn execute(command: Command) -> Result<(), Error> {
                 print!(
                     "against {}:\n{evaluation}",
                     job.truth.as_ref().map(|t| t.display().to_string()).unwrap_or_default()
+                );
+            }
+        }
+        Command::Ingest { output, job, threads } => {
+            let job = Job::load(&job)?;
+            let result = sleuth_core::ingest::ingest(&output, &job, threads)?;
+            let seconds = result.timings_ms.get("total").copied().unwrap_or_default() as f64 / 1000.0;
+            let changes: Vec<String> = result.changes.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+            println!(
+                "ingested {} records ({} rows rejected; {} links from {} pairs compared) in {seconds:.1} s: generation {}",
+                result.records, result.rejected, result.links, result.pairs_compared, result.generation
+            );
+            println!(
+                "changes: {}; outputs in {} (changes.jsonl lists each with its reason)",
+                if changes.is_empty() { "none".to_string() } else { changes.join(", ") },
+                output.display()
+            );
+            if let Some(evaluation) = result.summary.get("evaluation").filter(|e| !e.is_null()) {
+                println!(
+                    "against {}: pairwise F1 {}",
+                    job.truth.as_ref().map(|t| t.display().to_string()).unwrap_or_default(),
+                    evaluation["pairwise"]["f1"]
                 );
             }
         }

@@ -384,8 +384,9 @@ pub fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
     writer.flush().map_err(Error::io("write", path))
 }
 
-/// Writes `summary.json`.
-pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
+/// Writes `summary.json`: a run's [`Summary`], or its JSON brought up to
+/// date by an ingest.
+pub fn write_summary(path: &Path, summary: &impl Serialize) -> Result<()> {
     let mut file = create(path)?;
     serde_json::to_writer_pretty(&mut file, summary).map_err(|e| Error::io("write", path)(e.into()))?;
     file.write_all(b"\n").and_then(|()| file.flush()).map_err(Error::io("write", path))

@@ -467,7 +467,7 @@ fn correlation_groups(comparisons: &[compare::Comparison]) -> Vec<Option<usize>>
 }
 
 /// Scores every candidate pair and keeps those at or above the threshold.
-fn score(
+pub(crate) fn score(
     job: &Job,
     model: &Model,
     damping: &Damping,

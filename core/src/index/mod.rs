@@ -314,6 +314,52 @@ impl Store {
         Ok(result)
     }
 
+    /// The blocks of records not yet written (`records`, numbered from
+    /// `first`, all after the store's): for each key term they have, the
+    /// store's records with it and theirs, strong keys' first. These are
+    /// every block holding one of them, so the candidates they reach are the
+    /// ones a run over everything would find.
+    pub fn blocks_with(
+        &self,
+        records: &[Record],
+        first: RecordIndex,
+        keys: &[BlockingKey],
+        max_block_size: u64,
+    ) -> Result<Blocks> {
+        let mut terms: std::collections::BTreeMap<(Strength, String), Vec<RecordIndex>> = Default::default();
+        for (offset, record) in records.iter().enumerate() {
+            let number = first + offset as RecordIndex;
+            for key in keys {
+                for value in &record.normalized[key.attribute] {
+                    key.terms(value, &mut |term, strength| {
+                        let holders = terms.entry((strength, term.to_string())).or_default();
+                        if holders.last() != Some(&number) {
+                            holders.push(number);
+                        }
+                    });
+                }
+            }
+        }
+        let mut result = Blocks::default();
+        for ((strength, term), new) in terms {
+            result.keys += 1;
+            let stored = self.block_size(&term, strength)?;
+            let size = stored + new.len() as u64;
+            if size > max_block_size {
+                result.oversized.push((term, size));
+                continue;
+            }
+            if size < 2 {
+                continue;
+            }
+            let mut block = self.postings(&term, strength, max_block_size)?.unwrap_or_default();
+            block.extend(new);
+            result.push(&block, strength);
+        }
+        result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(result)
+    }
+
     /// The store's reader, opened once; it sees what was committed before it
     /// opened or was last reloaded.
     fn reader(&self) -> Result<&IndexReader> {

@@ -1,0 +1,581 @@
+//! Ingest: new sources added to the entities of an earlier run, keeping
+//! the entity ids analysts have already written down.
+//!
+//! `sleuth ingest OUT JOB` reads the sources of `JOB` (their attributes must
+//! be the store's: same names, same kinds) and:
+//!
+//! 1. normalizes them with their own sources' settings and numbers them after
+//!    the store's records;
+//! 2. finds their candidates in the store's index and among themselves, with
+//!    the run's blocking rule ([`Store::blocks_with`]);
+//! 3. compares and scores those pairs with the run's comparisons and its
+//!    trained model (no retraining: the same evidence keeps the same weight);
+//! 4. clusters the old links and the new ones, with over-merge protection,
+//!    and gives the entities their ids ([`stable_ids`]): an entity keeps its
+//!    id as records join it, a merge keeps the older id and records the other
+//!    in `aliases.csv`, a new entity takes the next unused number;
+//! 5. writes the outputs of the next generation with `changes.jsonl` saying
+//!    what happened and why, then commits the new records and the generation
+//!    to the index in one tantivy commit ([`crate::generation`]).
+//!
+//! Until that commit nothing a reader sees has changed; an ingest killed
+//! before it leaves the store as it was, and running it again completes it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tracing::info;
+
+use crate::candidates;
+use crate::cluster;
+use crate::compare;
+use crate::config::Job;
+use crate::config::settings::Source;
+use crate::error::{Error, Result};
+use crate::eval;
+use crate::explain::run_of;
+use crate::generation;
+use crate::index::Store;
+use crate::normalize;
+use crate::output::{self, Alias, Link};
+use crate::pipeline;
+use crate::read::{self, Reject};
+use crate::record::{Record, RecordIndex};
+use crate::relationships::{self, NearPair};
+use crate::score::{Damping, Model};
+
+/// What an ingest did.
+#[derive(Debug, Clone)]
+pub struct IngestResult {
+    /// The store's new generation.
+    pub generation: u32,
+    /// Records added.
+    pub records: u64,
+    /// Rows of the new sources rejected.
+    pub rejected: u64,
+    /// Candidate pairs compared.
+    pub pairs_compared: u64,
+    /// New links.
+    pub links: u64,
+    /// Events of `changes.jsonl` this ingest added, by kind.
+    pub changes: BTreeMap<&'static str, u64>,
+    /// Wall time per stage, in milliseconds.
+    pub timings_ms: BTreeMap<String, u64>,
+    /// The summary written, as JSON.
+    pub summary: serde_json::Value,
+}
+
+/// One line of `changes.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The generation that made it.
+    pub generation: u32,
+    /// `created`, `record_added`, `merged` or `split`.
+    pub event: &'static str,
+    /// The entity it happened to (the one kept, for a merge).
+    pub entity: String,
+    /// For `merged`: the entity merged into `entity`, now its alias; for
+    /// `split`: the entity `entity` was split from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// The records concerned (`source:id`): the new ones added or created,
+    /// the ones split off.
+    pub records: Vec<String>,
+    /// Why, with the link (records, probability, strongest evidence).
+    pub reason: String,
+}
+
+/// Adds the sources of `job` to the store in `output`.
+pub fn ingest(output: &Path, job: &Job, threads: Option<usize>) -> Result<IngestResult> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::io("start", "worker threads")(std::io::Error::other(e)))?;
+    let _lock = output::lock(output)?;
+    pool.install(|| Ingest { output, job, threads, timings: BTreeMap::new() }.run())
+}
+
+struct Ingest<'a> {
+    output: &'a Path,
+    job: &'a Job,
+    threads: usize,
+    timings: BTreeMap<String, u64>,
+}
+
+impl Ingest<'_> {
+    fn stage<T>(&mut self, name: &str, stage: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let span = tracing::info_span!("stage", name);
+        let _entered = span.enter();
+        let started = Instant::now();
+        let result = stage(self);
+        self.timings.insert(name.to_string(), started.elapsed().as_millis() as u64);
+        result
+    }
+
+    fn refuse(&self, message: String) -> Error {
+        Error::Ingest { job: self.job.file.clone(), output: self.output.to_path_buf(), message }
+    }
+
+    fn run(mut self) -> Result<IngestResult> {
+        let started = Instant::now();
+        let (folder, mut summary, stored) = run_of(self.output)?;
+        let new_sources = self.sources(&stored)?;
+        let store = Store::open(self.output)?;
+        let previous = store.generation()?.expect("run_of found the generation");
+        let number = previous + 1;
+        let next = generation::begin(self.output, number)?;
+
+        // The store's job with the new sources after its own: records are
+        // numbered, normalized and labelled in that order.
+        let mut all = stored.clone();
+        all.sources.extend(new_sources);
+        let names: Vec<String> = all.sources.iter().map(|s| s.name.clone()).collect();
+        let first_source = stored.sources.len();
+
+        let (mut new, mut rejects, read_summaries) = self.stage("read", |_| {
+            let mut records = Vec::new();
+            let mut rejects = Vec::new();
+            let mut sources = Vec::new();
+            for index in first_source..all.sources.len() {
+                let read = read::read_source(&all, index)?;
+                let source = &all.sources[index];
+                sources.push(serde_json::json!({
+                    "name": source.name,
+                    "path": source.path.display().to_string(),
+                    "sha256": pipeline::file_sha256(&source.path)?,
+                    "read": read.rows(),
+                    "resolved": read.records.len(),
+                    "rejected": read.rejects.len(),
+                }));
+                records.extend(read.records);
+                rejects.extend(read.rejects);
+            }
+            Ok((records, rejects, sources))
+        })?;
+        let row_rejects = rejects.len() as u64;
+        self.stage("normalize", |_| {
+            let kinds: Vec<_> = all.attributes.iter().map(|a| a.kind).collect();
+            let contexts: Vec<_> = all.sources.iter().map(|s| s.normalize.clone()).collect();
+            normalize::normalize_records(&mut new, &kinds, &contexts);
+            Ok(())
+        })?;
+        let mut records = self.stage("load", |_| store.records(&names, &all.attributes))?;
+        let first = records.len() as RecordIndex;
+        let blocks = self
+            .stage("candidates", |_| store.blocks_with(&new, first, &all.blocking.keys, all.blocking.max_block_size))?;
+        records.append(&mut new);
+        let new = &records[first as usize..];
+        let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
+        let (pairs, _) = candidates::candidate_pairs_from(
+            &blocks,
+            &source_of,
+            all.within_source,
+            all.blocking.max_block_size,
+            first,
+        );
+        drop(blocks);
+        info!(records = new.len(), pairs = pairs.len(), "ingest candidates");
+
+        let model: Model = serde_json::from_value(summary["model"].clone())
+            .map_err(|e| self.refuse(format!("its summary.json's model cannot be read: {e}")))?;
+        let (vectors, evidence) = self.stage("compare", |_| {
+            let mut vectors = compare::comparison_vectors(&all.comparisons, &records, &pairs);
+            let mut evidence = pipeline::matcher_evidence(&all);
+            for (name, batch) in pipeline::fill_matchers(&all, &records, &pairs, 0, &mut vectors, &mut evidence) {
+                let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
+                rejects.push(Reject {
+                    source: format!("matcher {name}"),
+                    location: format!("candidate pairs {}-{} of generation {number}", batch.pairs.0, batch.pairs.1),
+                    reason: format!("{}; these pairs are scored without its verdict", batch.error),
+                    excerpt: format!("first pair: {} and {}", a.label(&names), b.label(&names)),
+                });
+            }
+            Ok((vectors, evidence))
+        })?;
+        let damping = Damping::new(&all.comparisons, &records);
+        let (new_links, new_near) = self
+            .stage("score", |_| Ok(pipeline::score(&all, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
+
+        let previous_links = self.stage("load", |_| load_links(&folder, &records, &names))?;
+        let (old_links, old_near, mut old_ids) = previous_links;
+        old_ids.truncate(first as usize);
+        let mut links: Vec<Link> = old_links.into_iter().chain(new_links.iter().cloned()).collect();
+        links.sort_by_key(|l| (l.a, l.b));
+        let mut near = old_near;
+        near.extend(new_near);
+
+        let (ids, changes, aliases, splits) = self.stage("cluster", |_| {
+            let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
+            let (keep, splits) = cluster::protect(records.len(), &scored);
+            let mut keep = keep.into_iter();
+            links.retain(|_| keep.next().unwrap_or(true));
+            let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
+            let components = cluster::entities(records.len(), &edges);
+            let last = summary["last_entity"].as_u64().unwrap_or(0) as u32;
+            let (ids, changes, aliases) =
+                stable_ids(&components, &old_ids, last, number, &new_links, &splits, &records, &names);
+            Ok((ids, changes, aliases, splits))
+        })?;
+        let (relationships, hubs) =
+            self.stage("relate", |_| Ok(relationships::find(&all.attributes, &names, &records, &ids, &near)))?;
+
+        let last_entity =
+            ids.iter().copied().max().unwrap_or(0).max(summary["last_entity"].as_u64().unwrap_or(0) as u32);
+        self.stage("write", |_| {
+            let mut all_rejects = read_rejects(&folder)?;
+            all_rejects.append(&mut rejects);
+            pipeline::write_outputs(&next, &records, &names, &ids, &links, &near, &relationships, &all_rejects)?;
+            let mut all_aliases = read_aliases(&folder)?;
+            for alias in &mut all_aliases {
+                // An alias of an entity merged away now names where it went.
+                if let Some(later) = aliases.iter().find(|a| a.alias == alias.entity) {
+                    alias.entity = later.entity;
+                }
+            }
+            all_aliases.extend(aliases.iter().copied());
+            output::write_aliases(&next.join("aliases.csv"), &all_aliases)?;
+            let path = next.join("changes.jsonl");
+            let mut file = output::create(&path)?;
+            let before = folder.join("changes.jsonl");
+            file.write_all(&std::fs::read(&before).map_err(Error::io("read", &before))?)
+                .map_err(Error::io("write", &path))?;
+            for change in &changes {
+                serde_json::to_writer(&mut file, change).map_err(|e| Error::io("write", &path)(e.into()))?;
+                file.write_all(b"\n").map_err(Error::io("write", &path))?;
+            }
+            file.flush().map_err(Error::io("write", &path))
+        })?;
+
+        // The summary: the run's, brought up to date.
+        let mut counted: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for change in &changes {
+            *counted.entry(change.event).or_default() += 1;
+        }
+        let counts = &mut summary["counts"];
+        let add = |value: &mut serde_json::Value, n: u64| *value = (value.as_u64().unwrap_or(0) + n).into();
+        add(&mut counts["read"], new.len() as u64 + row_rejects);
+        add(&mut counts["resolved"], new.len() as u64);
+        add(&mut counts["rejected"], row_rejects);
+        add(&mut counts["pairs_compared"], pairs.len() as u64);
+        counts["links"] = links.len().into();
+        let mut entities: Vec<u32> = ids.clone();
+        entities.sort_unstable();
+        entities.dedup();
+        counts["entities"] = entities.len().into();
+        summary["generation"] = number.into();
+        summary["last_entity"] = last_entity.into();
+        summary["threads"] = self.threads.into();
+        if let Some(sources) = summary["sources"].as_array_mut() {
+            sources.extend(read_summaries);
+        }
+        let ingested = serde_json::json!({
+            "name": self.job.name, "file": self.job.file.display().to_string(), "sha256": self.job.sha256,
+        });
+        match summary["ingested"].as_array_mut() {
+            Some(list) => list.push(ingested),
+            None => summary["ingested"] = serde_json::json!([ingested]),
+        }
+        summary["relationships"] =
+            serde_json::to_value(output::RelationshipSummary::of(&relationships, hubs)).expect("a summary serializes");
+        if let Some(list) = summary["splits"].as_array_mut() {
+            list.extend(splits.iter().map(|split| {
+                serde_json::json!({
+                    "records": [records[split.link.0 as usize].label(&names), records[split.link.1 as usize].label(&names)],
+                    "probability": split.probability,
+                    "reason": format!("removed by over-merge protection in generation {number}"),
+                })
+            }));
+        }
+        summary["changes"] = serde_json::to_value(&counted).expect("counts serialize");
+        if let Some(truth) = &self.job.truth {
+            let evaluation = self.stage("evaluate", |_| eval::evaluate(truth, &next))?;
+            summary["evaluation"] = serde_json::to_value(evaluation).expect("an evaluation serializes");
+        }
+        summary["peak_memory_mib"] = output::peak_memory_mib().into();
+
+        self.timings.insert("total".into(), started.elapsed().as_millis() as u64);
+        summary["timings_ms"] = serde_json::to_value(&self.timings).expect("timings serialize");
+        output::write_summary(&next.join("summary.json"), &summary)?;
+
+        // The atomic point: the new records and the generation naming their
+        // outputs, in one commit.
+        store.write(
+            &records[first as usize..],
+            first,
+            &names,
+            &all.attributes,
+            &all.blocking.keys,
+            self.threads,
+            Some(number),
+            |_| {},
+        )?;
+        generation::publish(self.output, number)?;
+        Ok(IngestResult {
+            generation: number,
+            records: (records.len() - first as usize) as u64,
+            rejected: row_rejects,
+            pairs_compared: pairs.len() as u64,
+            links: new_links.len() as u64,
+            changes: counted,
+            timings_ms: self.timings,
+            summary,
+        })
+    }
+
+    /// The job's sources, their columns feeding the store's attributes;
+    /// refused when an attribute is not the store's (by name and kind) or a
+    /// source name is taken.
+    fn sources(&self, stored: &Job) -> Result<Vec<Source>> {
+        let mut sources = self.job.sources.clone();
+        for source in &mut sources {
+            if stored.sources.iter().any(|s| s.name == source.name) {
+                return Err(self.refuse(format!(
+                    "the store already has a source `{}`; give the new file a name of its own \
+                     (each source's records are named source:id)",
+                    source.name
+                )));
+            }
+            for column in &mut source.columns {
+                let attribute = &self.job.attributes[column.attribute];
+                column.attribute = stored
+                    .attributes
+                    .iter()
+                    .position(|a| a.name == attribute.name && a.kind == attribute.kind)
+                    .ok_or_else(|| {
+                        let known: Vec<String> =
+                            stored.attributes.iter().map(|a| format!("{} ({})", a.name, a.kind)).collect();
+                        self.refuse(format!(
+                            "source `{}` feeds attribute `{}` ({}), which the store does not have; \
+                             its attributes are {}",
+                            source.name,
+                            attribute.name,
+                            attribute.kind,
+                            known.join(", ")
+                        ))
+                    })?;
+            }
+        }
+        Ok(sources)
+    }
+}
+
+/// The links, near matches and entity numbers of the current generation in
+/// `folder`, by record number.
+#[allow(clippy::type_complexity)]
+fn load_links(folder: &Path, records: &[Record], names: &[String]) -> Result<(Vec<Link>, Vec<NearPair>, Vec<u32>)> {
+    let number: HashMap<(&str, &str), RecordIndex> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((names[r.source as usize].as_str(), r.id.as_str()), i as RecordIndex))
+        .collect();
+    let broken = |name: &str, message: String| Error::NotAnOutput {
+        path: folder.to_path_buf(),
+        message: format!("{name}: {message}"),
+    };
+    let find = |name: &str, source: &str, id: &str| {
+        number
+            .get(&(source, id))
+            .copied()
+            .ok_or_else(|| broken(name, format!("record {source}:{id} is not in the index")))
+    };
+    let mut ids = vec![0u32; records.len()];
+    for row in output::read_rows(folder, "entities.csv")? {
+        ids[find("entities.csv", &row[0], &row[1])? as usize] = parse_entity(&row[2])
+            .ok_or_else(|| broken("entities.csv", format!("`{}` is not an entity id", &row[2])))?;
+    }
+    let float = |name: &str, text: &str| text.parse::<f64>().map_err(|e| broken(name, format!("`{text}`: {e}")));
+    let mut links = Vec::new();
+    for row in output::read_rows(folder, "links.csv")? {
+        let (a, b) = (find("links.csv", &row[0], &row[1])?, find("links.csv", &row[2], &row[3])?);
+        links.push(Link {
+            a: a.min(b),
+            b: a.max(b),
+            weight: float("links.csv", &row[5])?,
+            probability: float("links.csv", &row[6])?,
+            evidence: row[7].to_string(),
+            identified: &row[8] == "true",
+        });
+    }
+    let mut near = Vec::new();
+    for row in output::read_rows(folder, "near_matches.csv")? {
+        let (a, b) = (find("near_matches.csv", &row[0], &row[1])?, find("near_matches.csv", &row[3], &row[4])?);
+        near.push(NearPair { a: a.min(b), b: a.max(b), probability: float("near_matches.csv", &row[6])? });
+    }
+    Ok((links, near, ids))
+}
+
+fn read_rejects(folder: &Path) -> Result<Vec<Reject>> {
+    Ok(output::read_rows(folder, "rejects.csv")?
+        .iter()
+        .map(|r| Reject { source: r[0].into(), location: r[1].into(), reason: r[2].into(), excerpt: r[3].into() })
+        .collect())
+}
+
+fn read_aliases(folder: &Path) -> Result<Vec<Alias>> {
+    output::read_rows(folder, "aliases.csv")?
+        .iter()
+        .map(|r| {
+            let parsed = (parse_entity(&r[0]), parse_entity(&r[1]), r[2].parse().ok());
+            match parsed {
+                (Some(alias), Some(entity), Some(generation)) => Ok(Alias { alias, entity, generation }),
+                _ => Err(Error::NotAnOutput {
+                    path: folder.to_path_buf(),
+                    message: format!("aliases.csv: a row is not alias,entity_id,generation: {r:?}"),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// `E000042` → 42.
+fn parse_entity(id: &str) -> Option<u32> {
+    id.strip_prefix('E')?.parse().ok()
+}
+
+/// The entity ids after an ingest, the changes and the new aliases.
+///
+/// `components` numbers the records' entities afresh (by first record);
+/// `old` holds each earlier record's entity id (records from
+/// `old.len()` on are new). Each old id goes with the component of its
+/// first record: there it stays (several in one component: the smallest,
+/// the oldest, stays and the others become its aliases); a component with no
+/// old id of its own takes the next number after `last` (a new entity, or a
+/// part split off an old one).
+#[allow(clippy::too_many_arguments)]
+pub fn stable_ids(
+    components: &[u32],
+    old: &[u32],
+    last: u32,
+    generation: u32,
+    new_links: &[Link],
+    splits: &[cluster::Split],
+    records: &[Record],
+    names: &[String],
+) -> (Vec<u32>, Vec<Change>, Vec<Alias>) {
+    let label = |r: usize| records[r].label(names);
+    let count = components.iter().copied().max().unwrap_or(0) as usize;
+    // Each old id's home component: its first record's.
+    let mut home: BTreeMap<u32, u32> = BTreeMap::new();
+    for (r, &id) in old.iter().enumerate() {
+        home.entry(id).or_insert(components[r]);
+    }
+    let mut kept: Vec<Vec<u32>> = vec![Vec::new(); count + 1];
+    for (&id, &component) in &home {
+        kept[component as usize].push(id); // ascending: BTreeMap order
+    }
+    // Why: the first new link touching a record, by record.
+    let mut link_of: HashMap<RecordIndex, &Link> = HashMap::new();
+    for link in new_links {
+        link_of.entry(link.a).or_insert(link);
+        link_of.entry(link.b).or_insert(link);
+    }
+    let because = |link: &Link| {
+        format!(
+            "linked {} and {} (probability {:.4}; {})",
+            label(link.a as usize),
+            label(link.b as usize),
+            link.probability,
+            link.evidence
+        )
+    };
+    let mut id_of = vec![0u32; count + 1];
+    let mut next = last;
+    let mut changes = Vec::new();
+    let mut aliases = Vec::new();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count + 1];
+    for (r, &c) in components.iter().enumerate() {
+        members[c as usize].push(r);
+    }
+    for component in 1..=count {
+        let records_here = &members[component];
+        let olds = &kept[component];
+        let new_records: Vec<usize> = records_here.iter().copied().filter(|&r| r >= old.len()).collect();
+        if let Some((&keep, merged)) = olds.split_first() {
+            id_of[component] = keep;
+            for &alias in merged {
+                aliases.push(Alias { alias, entity: keep, generation });
+                // The link that joined them: a new one touching the alias's
+                // records or the new records between them.
+                let reason = records_here
+                    .iter()
+                    .filter(|&&r| r >= old.len() || old[r] == alias)
+                    .find_map(|&r| link_of.get(&(r as RecordIndex)))
+                    .map_or_else(|| "their records are linked now".to_string(), |l| because(l));
+                changes.push(Change {
+                    generation,
+                    event: "merged",
+                    entity: cluster::entity_id(keep),
+                    other: Some(cluster::entity_id(alias)),
+                    records: Vec::new(),
+                    reason,
+                });
+            }
+            if !new_records.is_empty() {
+                let reason = new_records
+                    .iter()
+                    .find_map(|&r| link_of.get(&(r as RecordIndex)))
+                    .map_or_else(|| "linked".to_string(), |l| because(l));
+                changes.push(Change {
+                    generation,
+                    event: "record_added",
+                    entity: cluster::entity_id(keep),
+                    other: None,
+                    records: new_records.iter().map(|&r| label(r)).collect(),
+                    reason,
+                });
+            }
+            continue;
+        }
+        next += 1;
+        id_of[component] = next;
+        let split_from = records_here.iter().find(|&&r| r < old.len()).map(|&r| old[r]);
+        match split_from {
+            Some(from) => {
+                let reason = splits
+                    .iter()
+                    .find(|s| {
+                        records_here.contains(&(s.link.0 as usize)) || records_here.contains(&(s.link.1 as usize))
+                    })
+                    .map_or_else(
+                        || "its records are no longer linked to the rest".to_string(),
+                        |s| {
+                            format!(
+                                "over-merge protection removed the link {} - {} (probability {:.4}): \
+                                 the only one between two groups that hold together on their own",
+                                label(s.link.0 as usize),
+                                label(s.link.1 as usize),
+                                s.probability
+                            )
+                        },
+                    );
+                changes.push(Change {
+                    generation,
+                    event: "split",
+                    entity: cluster::entity_id(next),
+                    other: Some(cluster::entity_id(from)),
+                    records: records_here.iter().map(|&r| label(r)).collect(),
+                    reason,
+                });
+            }
+            None => {
+                let reason = records_here.iter().find_map(|&r| link_of.get(&(r as RecordIndex))).map_or_else(
+                    || "a new record linked to no other".to_string(),
+                    |l| format!("new records {}", because(l)),
+                );
+                changes.push(Change {
+                    generation,
+                    event: "created",
+                    entity: cluster::entity_id(next),
+                    other: None,
+                    records: records_here.iter().map(|&r| label(r)).collect(),
+                    reason,
+                });
+            }
+        }
+    }
+    (components.iter().map(|&c| id_of[c as usize]).collect(), changes, aliases)
+}
