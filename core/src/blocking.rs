@@ -9,11 +9,13 @@
 //! share the term prefix `handle=`, so an email and a username made from one
 //! handle meet in one block across kinds.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::compare;
 use crate::normalize;
-use crate::record::AttributeKind;
+use crate::record::{AttributeKind, Record};
 
 /// How a blocking key is made from an attribute's normalized values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -144,6 +146,19 @@ pub enum Strength {
     Strong,
     /// Enough with another weak key, or in a small block.
     Weak,
+}
+
+/// Every key term of `record` under `keys`, with its strength.
+pub fn record_terms(keys: &[BlockingKey], record: &Record) -> BTreeSet<(String, Strength)> {
+    let mut terms = BTreeSet::new();
+    for key in keys {
+        for value in &record.normalized[key.attribute] {
+            key.terms(value, &mut |term, strength| {
+                terms.insert((term.to_string(), strength));
+            });
+        }
+    }
+    terms
 }
 
 /// The strength of a term: `name` and `family` as in `name[.family]=key`.

@@ -74,6 +74,14 @@ fn weight(size: usize, strength: Strength) -> u8 {
 
 const CANDIDATE: u8 = 4;
 
+/// Whether a block growing from `before` to `after` records (an ingest's)
+/// counts for less in the rule: pairs that were candidates through it may
+/// no longer be.
+pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64) -> bool {
+    let counts = |size: u64| if size > max_block_size { 0 } else { weight(size as usize, strength) };
+    before >= 2 && counts(after) < counts(before)
+}
+
 /// Whether two records sharing these blocks (size and strength of each) are
 /// a candidate pair, blocks over `max_block_size` not counting: the rule
 /// [`candidate_pairs`] applies, for explaining one pair.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::blocking::{BlockingKey, Strength};
+use crate::blocking::{self, Strength};
 use crate::candidates;
 use crate::compare;
 use crate::config::Job;
@@ -209,14 +209,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
 
     // Blocking keys: shared ones with their blocks' sizes, or each side's
     // when none is; a candidate under the run's rule.
-    let terms = |r: &Record| -> BTreeSet<(String, Strength)> {
-        let mut terms = BTreeSet::new();
-        for key in &job.blocking.keys {
-            key_terms(key, r, &mut terms);
-        }
-        terms
-    };
-    let (ta, tb) = (terms(ra), terms(rb));
+    let (ta, tb) = (blocking::record_terms(&job.blocking.keys, ra), blocking::record_terms(&job.blocking.keys, rb));
     let store = Store::open(output)?;
     let mut shared = Vec::new();
     for (term, strength) in ta.intersection(&tb) {
@@ -263,14 +256,6 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         keys_a,
         keys_b,
     })
-}
-
-fn key_terms(key: &BlockingKey, record: &Record, terms: &mut BTreeSet<(String, Strength)>) {
-    for value in &record.normalized[key.attribute] {
-        key.terms(value, &mut |term, strength| {
-            terms.insert((term.to_string(), strength));
-        });
-    }
 }
 
 /// The shortest chain of links from `a` to `b`, both ends included.

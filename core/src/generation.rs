@@ -12,12 +12,17 @@
 //! After the commit the generation's files are hard-linked into `OUT/`
 //! itself (each replaced by one rename), where people open them; the folder
 //! of the generation before stays for readers that opened it, older ones are
-//! removed.
+//! removed. Its `store/` folder ([`STORE_DIR`]) stays inside it.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::index::{INDEX_DIR, Store};
+
+/// The folder inside a generation's for what the next ingest reads (the
+/// compared pairs, the model's random sample): not linked into the output
+/// folder, as it is not for people.
+pub const STORE_DIR: &str = "store";
 
 /// The folder of generation `number` of `output`.
 pub fn dir(output: &Path, number: u32) -> PathBuf {
@@ -98,6 +103,9 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in std::fs::read_dir(from).map_err(Error::io("list", from))? {
         let entry = entry.map_err(Error::io("list", from))?;
         let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_name() == STORE_DIR {
+            continue;
+        }
         if entry.file_type().map_err(Error::io("list", from))?.is_dir() {
             link_tree(&source, &target)?;
             continue;
@@ -125,10 +133,12 @@ mod tests {
             std::fs::write(folder.join("entities.csv"), format!("generation {number}")).unwrap();
             std::fs::create_dir_all(folder.join("neo4j")).unwrap();
             std::fs::write(folder.join("neo4j/nodes.csv"), format!("nodes {number}")).unwrap();
+            std::fs::create_dir_all(folder.join(STORE_DIR)).unwrap();
             publish(out, number).unwrap();
         }
         assert_eq!(std::fs::read_to_string(out.join("entities.csv")).unwrap(), "generation 3");
         assert_eq!(std::fs::read_to_string(out.join("neo4j/nodes.csv")).unwrap(), "nodes 3");
+        assert!(!out.join(STORE_DIR).exists(), "the store's own files stay in the generation");
         let kept: Vec<u32> = generations(out).unwrap().into_iter().map(|(n, _)| n).collect();
         assert_eq!(kept, [2, 3], "the generation before stays for readers that opened it");
         // A writer killed before its commit left gen-4 behind; the next one starts over.

@@ -21,7 +21,7 @@
 //! Until that commit nothing a reader sees has changed; an ingest killed
 //! before it leaves the store as it was, and running it again completes it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -29,23 +29,29 @@ use std::time::Instant;
 use serde::Serialize;
 use tracing::info;
 
+use crate::blocking::{self, Strength};
 use crate::candidates;
 use crate::cluster;
 use crate::compare;
+use crate::compared::{self, Compared};
 use crate::config::Job;
 use crate::config::settings::Source;
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::explain::run_of;
 use crate::generation;
-use crate::index::Store;
+use crate::index::{Additions, Store};
 use crate::normalize;
 use crate::output::{self, Alias, Link};
-use crate::pipeline;
+use crate::pipeline::{self, RandomSample};
 use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
-use crate::relationships::{self, NearPair};
-use crate::score::{Damping, Model};
+use crate::relationships;
+use crate::score::{Damping, sample};
+
+/// An environment variable for crash tests: milliseconds an ingest waits
+/// just before its commit, its outputs written.
+pub const PAUSE_BEFORE_COMMIT: &str = "SLEUTH_PAUSE_BEFORE_COMMIT_MS";
 
 /// What an ingest did.
 #[derive(Debug, Clone)]
@@ -165,24 +171,22 @@ impl Ingest<'_> {
         })?;
         let mut records = self.stage("load", |_| store.records(&names, &all.attributes))?;
         let first = records.len() as RecordIndex;
-        let blocks = self
-            .stage("candidates", |_| store.blocks_with(&new, first, &all.blocking.keys, all.blocking.max_block_size))?;
+        let additions = self
+            .stage("candidates", |_| store.additions(&new, first, &all.blocking.keys, all.blocking.max_block_size))?;
         records.append(&mut new);
         let new = &records[first as usize..];
         let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
         let (pairs, _) = candidates::candidate_pairs_from(
-            &blocks,
+            &additions.blocks,
             &source_of,
             all.within_source,
             all.blocking.max_block_size,
             first,
         );
-        drop(blocks);
         info!(records = new.len(), pairs = pairs.len(), "ingest candidates");
 
-        let model: Model = serde_json::from_value(summary["model"].clone())
-            .map_err(|e| self.refuse(format!("its summary.json's model cannot be read: {e}")))?;
-        let (vectors, evidence) = self.stage("compare", |_| {
+        let width = all.comparisons.len();
+        let fresh = self.stage("compare", |_| {
             let mut vectors = compare::comparison_vectors(&all.comparisons, &records, &pairs);
             let mut evidence = pipeline::matcher_evidence(&all);
             for (name, batch) in pipeline::fill_matchers(&all, &records, &pairs, 0, &mut vectors, &mut evidence) {
@@ -194,19 +198,50 @@ impl Ingest<'_> {
                     excerpt: format!("first pair: {} and {}", a.label(&names), b.label(&names)),
                 });
             }
-            Ok((vectors, evidence))
+            Ok(Compared { pairs, vectors, evidence })
         })?;
+        let pairs_compared = fresh.pairs.len() as u64;
+        // The candidates now: the store's that still are (a block that grew
+        // may count for less) and these.
+        let compared = self.stage("load pairs", |_| {
+            let mut compared = Compared::read(&compared::path(&folder), width)?;
+            let keep = still_candidates(&compared.pairs, &additions, &records, &all, &store)?;
+            compared.retain(&keep);
+            compared.append(fresh);
+            compared.write(&compared::path(&next), width)?;
+            Ok(compared)
+        })?;
+        drop(additions);
+        // The model trained again with the new pairs and a sample of the
+        // pairs with new records added to the run's sample.
+        let model = self.stage("train", |run| {
+            let path = pipeline::training_path(&folder);
+            let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+            let mut sample: RandomSample = serde_json::from_str(&text)
+                .map_err(|e| run.refuse(format!("{} cannot be read: {e}", path.display())))?;
+            let (added, weight) = run.added_sample(&all, &records, first, &sample);
+            sample.add(added, weight);
+            output::write_json(&pipeline::training_path(&next), &sample)?;
+            Ok(pipeline::fit(&all, &compared.vectors, &sample))
+        })?;
+        summary["model"] = serde_json::to_value(&model).expect("a model serializes");
         let damping = Damping::new(&all.comparisons, &records);
-        let (new_links, new_near) = self
-            .stage("score", |_| Ok(pipeline::score(&all, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
-
-        let previous_links = self.stage("load", |_| load_links(&folder, &records, &names))?;
-        let (old_links, old_near, mut old_ids) = previous_links;
-        old_ids.truncate(first as usize);
-        let mut links: Vec<Link> = old_links.into_iter().chain(new_links.iter().cloned()).collect();
+        let (mut links, mut near) = self.stage("score", |_| {
+            Ok(pipeline::score(
+                &all,
+                &model,
+                &damping,
+                &records,
+                &compared.pairs,
+                &compared.vectors,
+                &compared.evidence,
+            ))
+        })?;
+        drop(compared);
         links.sort_by_key(|l| (l.a, l.b));
-        let mut near = old_near;
-        near.extend(new_near);
+        near.sort_by_key(|n| (n.a, n.b));
+        let new_links: Vec<Link> = links.iter().filter(|l| l.b >= first).cloned().collect();
+        let old_ids = self.stage("load entities", |_| old_entities(&folder, &records[..first as usize], &names))?;
 
         let (ids, changes, aliases, splits) = self.stage("cluster", |_| {
             let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
@@ -260,7 +295,7 @@ impl Ingest<'_> {
         add(&mut counts["read"], new.len() as u64 + row_rejects);
         add(&mut counts["resolved"], new.len() as u64);
         add(&mut counts["rejected"], row_rejects);
-        add(&mut counts["pairs_compared"], pairs.len() as u64);
+        add(&mut counts["pairs_compared"], pairs_compared);
         counts["links"] = links.len().into();
         let mut entities: Vec<u32> = ids.clone();
         entities.sort_unstable();
@@ -301,6 +336,11 @@ impl Ingest<'_> {
         summary["timings_ms"] = serde_json::to_value(&self.timings).expect("timings serialize");
         output::write_summary(&next.join("summary.json"), &summary)?;
 
+        // For crash tests: wait here, every output written and nothing
+        // committed, until the test kills the process.
+        if let Some(ms) = std::env::var(PAUSE_BEFORE_COMMIT).ok().and_then(|ms| ms.parse().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         // The atomic point: the new records and the generation naming their
         // outputs, in one commit.
         store.write(
@@ -318,12 +358,35 @@ impl Ingest<'_> {
             generation: number,
             records: (records.len() - first as usize) as u64,
             rejected: row_rejects,
-            pairs_compared: pairs.len() as u64,
+            pairs_compared,
             links: new_links.len() as u64,
             changes: counted,
             timings_ms: self.timings,
             summary,
         })
+    }
+
+    /// A random sample of the eligible pairs with a new record (numbered
+    /// `first` on), at the rate of the `stored` sample, and the weight of its
+    /// pairs: at most the job's sample size are drawn, each counting for
+    /// more when that is fewer than the rate asks.
+    fn added_sample(
+        &self,
+        job: &Job,
+        records: &[Record],
+        first: RecordIndex,
+        stored: &RandomSample,
+    ) -> (RandomSample, u64) {
+        let ranges = pipeline::source_ranges(records, job.sources.len());
+        let eligible = sample::eligible_pairs(&ranges, job.within_source);
+        let added = (eligible - stored.eligible_pairs).max(0.0);
+        let wanted = added * stored.pairs as f64 / stored.eligible_pairs.max(1.0);
+        let count = (wanted.round() as u64).min(4 * job.model.u_sample_pairs);
+        let seed = job.model.seed ^ u64::from(first);
+        let random = sample::random_pairs_from(&ranges, first, job.within_source, count, seed);
+        let vectors = pipeline::random_vectors(job, records, &random);
+        let weight = if random.is_empty() { 1 } else { (wanted / random.len() as f64).round().max(1.0) as u64 };
+        (RandomSample::of(&vectors, job.comparisons.len(), eligible), weight)
     }
 
     /// The job's sources, their columns feeding the store's attributes;
@@ -363,49 +426,62 @@ impl Ingest<'_> {
     }
 }
 
-/// The links, near matches and entity numbers of the current generation in
-/// `folder`, by record number.
-#[allow(clippy::type_complexity)]
-fn load_links(folder: &Path, records: &[Record], names: &[String]) -> Result<(Vec<Link>, Vec<NearPair>, Vec<u32>)> {
-    let number: HashMap<(&str, &str), RecordIndex> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((names[r.source as usize].as_str(), r.id.as_str()), i as RecordIndex))
-        .collect();
-    let broken = |name: &str, message: String| Error::NotAnOutput {
+/// Which of the store's candidate `pairs` still are after the additions:
+/// those sharing blocks that count for less are checked again with the
+/// blocks' new sizes, the others are kept as they are.
+fn still_candidates(
+    pairs: &[(RecordIndex, RecordIndex)],
+    additions: &Additions,
+    records: &[Record],
+    job: &Job,
+    store: &Store,
+) -> Result<Vec<bool>> {
+    let mut weakened = vec![false; records.len()];
+    for block in &additions.weakened {
+        for &r in block {
+            weakened[r as usize] = true;
+        }
+    }
+    let mut terms: HashMap<RecordIndex, BTreeSet<(String, Strength)>> = HashMap::new();
+    let mut keep = Vec::with_capacity(pairs.len());
+    for &(a, b) in pairs {
+        if !(weakened[a as usize] && weakened[b as usize]) {
+            keep.push(true);
+            continue;
+        }
+        for r in [a, b] {
+            terms.entry(r).or_insert_with(|| blocking::record_terms(&job.blocking.keys, &records[r as usize]));
+        }
+        let mut shared = Vec::new();
+        for (term, strength) in terms[&a].intersection(&terms[&b]) {
+            let added = additions.added.get(&(*strength, term.clone())).copied().unwrap_or(0);
+            shared.push((store.block_size(term, *strength)? + added, *strength));
+        }
+        keep.push(candidates::shares_enough(shared, job.blocking.max_block_size));
+    }
+    Ok(keep)
+}
+
+/// The entity number of each of the store's `records`, from the current
+/// generation's `entities.csv` in `folder`.
+fn old_entities(folder: &Path, records: &[Record], names: &[String]) -> Result<Vec<u32>> {
+    let number: HashMap<(&str, &str), usize> =
+        records.iter().enumerate().map(|(i, r)| ((names[r.source as usize].as_str(), r.id.as_str()), i)).collect();
+    let broken = |message: String| Error::NotAnOutput {
         path: folder.to_path_buf(),
-        message: format!("{name}: {message}"),
-    };
-    let find = |name: &str, source: &str, id: &str| {
-        number
-            .get(&(source, id))
-            .copied()
-            .ok_or_else(|| broken(name, format!("record {source}:{id} is not in the index")))
+        message: format!("entities.csv: {message}"),
     };
     let mut ids = vec![0u32; records.len()];
     for row in output::read_rows(folder, "entities.csv")? {
-        ids[find("entities.csv", &row[0], &row[1])? as usize] = parse_entity(&row[2])
-            .ok_or_else(|| broken("entities.csv", format!("`{}` is not an entity id", &row[2])))?;
+        let record = number
+            .get(&(&row[0], &row[1]))
+            .ok_or_else(|| broken(format!("record {}:{} is not in the index", &row[0], &row[1])))?;
+        ids[*record] = parse_entity(&row[2]).ok_or_else(|| broken(format!("`{}` is not an entity id", &row[2])))?;
     }
-    let float = |name: &str, text: &str| text.parse::<f64>().map_err(|e| broken(name, format!("`{text}`: {e}")));
-    let mut links = Vec::new();
-    for row in output::read_rows(folder, "links.csv")? {
-        let (a, b) = (find("links.csv", &row[0], &row[1])?, find("links.csv", &row[2], &row[3])?);
-        links.push(Link {
-            a: a.min(b),
-            b: a.max(b),
-            weight: float("links.csv", &row[5])?,
-            probability: float("links.csv", &row[6])?,
-            evidence: row[7].to_string(),
-            identified: &row[8] == "true",
-        });
+    if let Some(missing) = ids.iter().position(|&id| id == 0) {
+        return Err(broken(format!("record {} has no entity", records[missing].label(names))));
     }
-    let mut near = Vec::new();
-    for row in output::read_rows(folder, "near_matches.csv")? {
-        let (a, b) = (find("near_matches.csv", &row[0], &row[1])?, find("near_matches.csv", &row[3], &row[4])?);
-        near.push(NearPair { a: a.min(b), b: a.max(b), probability: float("near_matches.csv", &row[6])? });
-    }
-    Ok((links, near, ids))
+    Ok(ids)
 }
 
 fn read_rejects(folder: &Path) -> Result<Vec<Reject>> {

@@ -26,6 +26,7 @@ pub mod blocking;
 pub mod candidates;
 pub mod cluster;
 pub mod compare;
+pub mod compared;
 pub mod config;
 pub mod error;
 pub mod eval;

@@ -392,6 +392,13 @@ pub fn write_summary(path: &Path, summary: &impl Serialize) -> Result<()> {
     file.write_all(b"\n").and_then(|()| file.flush()).map_err(Error::io("write", path))
 }
 
+/// Writes `value` as compact JSON (files kept for the next ingest).
+pub fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    let mut file = create(path)?;
+    serde_json::to_writer(&mut file, value).map_err(|e| Error::io("write", path)(e.into()))?;
+    file.write_all(b"\n").and_then(|()| file.flush()).map_err(Error::io("write", path))
+}
+
 /// The process's peak resident set size in MiB, from `/proc/self/status`
 /// (`VmHWM`); `None` where there is no such file.
 pub fn peak_memory_mib() -> Option<u64> {

@@ -14,12 +14,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::info;
 
 use crate::candidates;
 use crate::cluster;
 use crate::compare::{self, Level};
+use crate::compared;
 use crate::config::Job;
 use crate::config::settings::hex;
 use crate::error::{Error, Result};
@@ -39,6 +41,11 @@ use crate::score::{ComparisonModel, Damping, Model, Training, sample};
 
 /// The match probability from which a pair below the threshold is a near match.
 const NEAR_MATCH: f64 = 0.5;
+
+/// The file of the generation in `folder` holding the model's [`RandomSample`].
+pub fn training_path(folder: &Path) -> PathBuf {
+    folder.join(generation::STORE_DIR).join("training.json")
+}
 
 /// Pairs handled per step of the compare and score stages (and their progress bars).
 const CHUNK: usize = 1 << 16;
@@ -143,7 +150,7 @@ impl Run<'_> {
             Ok((vectors, evidence))
         })?;
         let ranges = source_ranges(&records, job.sources.len());
-        let model = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors, pairs.len() as u64)))?;
+        let (model, random) = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors)))?;
         let damping = Damping::new(&job.comparisons, &records);
         let (mut links, near) =
             self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
@@ -176,6 +183,8 @@ impl Run<'_> {
         self.stage("write", |_| {
             write_outputs(&folder, &records, &source_names, &entities, &links, &near, &relationships, &rejects)?;
             output::write_aliases(&folder.join("aliases.csv"), &[])?;
+            compared::write(&compared::path(&folder), &pairs, &vectors, &evidence, job.comparisons.len())?;
+            output::write_json(&training_path(&folder), &random)?;
             output::create(&folder.join("changes.jsonl"))?.flush().map_err(Error::io("write", &folder))
         })?;
 
@@ -269,7 +278,7 @@ impl Run<'_> {
 }
 
 /// The record range of each source (records are in source order).
-fn source_ranges(records: &[Record], sources: usize) -> Vec<Range<RecordIndex>> {
+pub(crate) fn source_ranges(records: &[Record], sources: usize) -> Vec<Range<RecordIndex>> {
     let mut ranges = Vec::with_capacity(sources);
     let mut start = 0;
     for source in 0..sources as u32 {
@@ -295,23 +304,78 @@ pub fn file_sha256(path: &Path) -> Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// Trains the model: u from random pairs, then m and the prior by EM over the
-/// candidates' comparison vectors.
-fn train(
-    job: &Job,
-    records: &[Record],
-    ranges: &[Range<RecordIndex>],
-    vectors: &[Level],
-    candidate_pairs: u64,
-) -> Model {
-    let comparisons = &job.comparisons;
-    let width = comparisons.len();
-    let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
-    let mut random_vectors = compare::comparison_vectors(comparisons, records, &random);
-    for (name, batch) in fill_matchers(job, records, &random, 0, &mut random_vectors, &mut matcher_evidence(job)) {
+/// The random sample u is estimated from, as pattern counts: kept in the
+/// store (`training.json`) so that an ingest adds a sample of the pairs with
+/// its new records and trains again without comparing the old sample.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RandomSample {
+    /// The sample's distinct comparison vectors, with counts.
+    pub patterns: Vec<(Vec<u8>, u64)>,
+    /// Pairs in the sample (counting any weight an ingest gave its pairs).
+    pub pairs: u64,
+    /// Eligible pairs among all records so far.
+    pub eligible_pairs: f64,
+}
+
+impl RandomSample {
+    /// The sample of the comparison `vectors` (`width` levels each), out of
+    /// `eligible_pairs`.
+    pub(crate) fn of(vectors: &[Level], width: usize, eligible_pairs: f64) -> RandomSample {
+        RandomSample {
+            patterns: em::pattern_counts(vectors, width)
+                .into_iter()
+                .map(|(levels, n)| (levels.iter().map(|l| l.0).collect(), n))
+                .collect(),
+            pairs: (vectors.len() / width.max(1)) as u64,
+            eligible_pairs,
+        }
+    }
+
+    /// Adds `other`, a sample of the pairs with new records drawn at this
+    /// sample's rate, each of its pairs counting `weight` times; its
+    /// eligible pairs count all records.
+    pub(crate) fn add(&mut self, other: RandomSample, weight: u64) {
+        let mut all: BTreeMap<Vec<u8>, u64> = std::mem::take(&mut self.patterns).into_iter().collect();
+        for (levels, n) in other.patterns {
+            *all.entry(levels).or_default() += n * weight;
+        }
+        self.patterns = all.into_iter().collect();
+        self.pairs += other.pairs * weight;
+        self.eligible_pairs = other.eligible_pairs;
+    }
+
+    fn levels(&self) -> Vec<(Vec<Level>, u64)> {
+        self.patterns.iter().map(|(levels, n)| (levels.iter().map(|&l| Level(l)).collect(), *n)).collect()
+    }
+}
+
+/// The comparison vectors of a random sample of `job`'s eligible pairs
+/// (matcher plugins' levels filled in), for u.
+pub(crate) fn random_vectors(job: &Job, records: &[Record], random: &[(RecordIndex, RecordIndex)]) -> Vec<Level> {
+    let mut vectors = compare::comparison_vectors(&job.comparisons, records, random);
+    for (name, batch) in fill_matchers(job, records, random, 0, &mut vectors, &mut matcher_evidence(job)) {
         tracing::warn!(comparison = name, "a batch of the u sample is left out: {}", batch.error);
     }
-    let random_patterns = em::pattern_counts(&random_vectors, width);
+    vectors
+}
+
+/// Trains the model: u from random pairs, then m and the prior by EM over the
+/// candidates' comparison vectors; returns it with the random sample.
+fn train(job: &Job, records: &[Record], ranges: &[Range<RecordIndex>], vectors: &[Level]) -> (Model, RandomSample) {
+    let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
+    let random_vectors = random_vectors(job, records, &random);
+    let eligible = sample::eligible_pairs(ranges, job.within_source);
+    let random = RandomSample::of(&random_vectors, job.comparisons.len(), eligible);
+    (fit(job, vectors, &random), random)
+}
+
+/// The model of `job` fitted to the candidates' comparison `vectors` (m and
+/// the prior, by EM) and the `random` sample (u).
+pub(crate) fn fit(job: &Job, vectors: &[Level], random: &RandomSample) -> Model {
+    let comparisons = &job.comparisons;
+    let width = comparisons.len();
+    let candidate_pairs = (vectors.len() / width.max(1)) as u64;
+    let random_patterns = random.levels();
     let mut u: Vec<Vec<f64>> = comparisons
         .iter()
         .enumerate()
@@ -330,7 +394,7 @@ fn train(
             u_fixed[k] = true;
         }
     }
-    let eligible = sample::eligible_pairs(ranges, job.within_source);
+    let eligible = random.eligible_pairs;
     let patterns = em::pattern_counts(vectors, width);
     let prior = job.model.prior.unwrap_or_else(|| (0.1 * candidate_pairs as f64 / eligible.max(1.0)).clamp(1e-12, 0.1));
     let groups = correlation_groups(comparisons);
@@ -363,7 +427,7 @@ fn train(
             .collect(),
         groups,
         training: Training {
-            u_sample_pairs: random.len() as u64,
+            u_sample_pairs: random.pairs,
             eligible_pairs: eligible,
             candidate_pairs,
             distinct_patterns: patterns.len() as u64,

@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod febrl;
 mod identity;
+mod ingest;
 mod plugins;
 mod query;
 mod quickstart;

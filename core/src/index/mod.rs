@@ -15,6 +15,7 @@
 //!
 //! This is the only module that imports tantivy.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -24,7 +25,8 @@ use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, S
 use tantivy::termdict::TermMerger;
 use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, doc};
 
-use crate::blocking::{BlockingKey, Strength};
+use crate::blocking::{self, BlockingKey, Strength};
+use crate::candidates;
 use crate::config::Attribute;
 use crate::error::{Error, Result};
 use crate::record::{Record, RecordIndex};
@@ -91,6 +93,17 @@ impl Blocks {
     pub fn iter(&self) -> impl Iterator<Item = (&[RecordIndex], Strength)> {
         (0..self.len()).map(|i| (self.block(i), self.strength(i)))
     }
+}
+
+/// What records about to be added change in the blocks ([`Store::additions`]).
+#[derive(Debug, Default)]
+pub struct Additions {
+    /// Every block holding a new record, with the store's records in it.
+    pub blocks: Blocks,
+    /// The store's records of each block that now counts for less.
+    pub weakened: Vec<Vec<RecordIndex>>,
+    /// The new records per key term.
+    pub added: BTreeMap<(Strength, String), u64>,
 }
 
 /// A tantivy index of one run's records.
@@ -314,39 +327,38 @@ impl Store {
         Ok(result)
     }
 
-    /// The blocks of records not yet written (`records`, numbered from
-    /// `first`, all after the store's): for each key term they have, the
-    /// store's records with it and theirs, strong keys' first. These are
-    /// every block holding one of them, so the candidates they reach are the
-    /// ones a run over everything would find.
-    pub fn blocks_with(
+    /// What records not yet written (`records`, numbered from `first`, all
+    /// after the store's) change in the blocks: for each key term they have,
+    /// the store's records with it and theirs, strong keys' first (every
+    /// block holding one of them, so the candidates they reach are the ones a
+    /// run over everything would find), and the blocks they make count for
+    /// less ([`candidates::weakens`]).
+    pub fn additions(
         &self,
         records: &[Record],
         first: RecordIndex,
         keys: &[BlockingKey],
         max_block_size: u64,
-    ) -> Result<Blocks> {
-        let mut terms: std::collections::BTreeMap<(Strength, String), Vec<RecordIndex>> = Default::default();
+    ) -> Result<Additions> {
+        let mut terms: BTreeMap<(Strength, String), Vec<RecordIndex>> = BTreeMap::new();
         for (offset, record) in records.iter().enumerate() {
             let number = first + offset as RecordIndex;
-            for key in keys {
-                for value in &record.normalized[key.attribute] {
-                    key.terms(value, &mut |term, strength| {
-                        let holders = terms.entry((strength, term.to_string())).or_default();
-                        if holders.last() != Some(&number) {
-                            holders.push(number);
-                        }
-                    });
-                }
+            for (term, strength) in blocking::record_terms(keys, record) {
+                terms.entry((strength, term)).or_default().push(number);
             }
         }
-        let mut result = Blocks::default();
+        let mut additions = Additions::default();
         for ((strength, term), new) in terms {
-            result.keys += 1;
+            additions.blocks.keys += 1;
             let stored = self.block_size(&term, strength)?;
             let size = stored + new.len() as u64;
+            if candidates::weakens(stored, size, strength, max_block_size) {
+                let members = self.postings(&term, strength, max_block_size)?.unwrap_or_default();
+                additions.weakened.push(members);
+            }
+            additions.added.insert((strength, term.clone()), new.len() as u64);
             if size > max_block_size {
-                result.oversized.push((term, size));
+                additions.blocks.oversized.push((term, size));
                 continue;
             }
             if size < 2 {
@@ -354,10 +366,10 @@ impl Store {
             }
             let mut block = self.postings(&term, strength, max_block_size)?.unwrap_or_default();
             block.extend(new);
-            result.push(&block, strength);
+            additions.blocks.push(&block, strength);
         }
-        result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(result)
+        additions.blocks.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(additions)
     }
 
     /// The store's reader, opened once; it sees what was committed before it
@@ -552,7 +564,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path()).unwrap();
         let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
-        let keys = [BlockingKey::new("email", 0, AttributeKind::Email, crate::blocking::KeyMethod::Exact, 0)];
+        let keys = [BlockingKey::new("email", 0, AttributeKind::Email, blocking::KeyMethod::Exact, 0)];
         let sources = ["people".to_string()];
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];

@@ -150,7 +150,7 @@ impl Matcher {
 }
 
 /// A matcher comparison's verdicts on a run's candidate pairs.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
     /// The comparison's index in the job.
     pub comparison: usize,

@@ -64,6 +64,48 @@ pub fn random_pairs(
     pairs
 }
 
+/// `count` random eligible pairs with at least one record numbered `first`
+/// or more (records an ingest adds): one of those, then any eligible
+/// partner. With the sample of the records before `first`, at the same rate,
+/// it stands for a sample of all pairs (pairs of two new records are drawn
+/// twice as often: they are few).
+pub fn random_pairs_from(
+    sources: &[Range<RecordIndex>],
+    first: RecordIndex,
+    within_source: bool,
+    count: u64,
+    seed: u64,
+) -> Vec<(RecordIndex, RecordIndex)> {
+    let total = sources.last().map_or(0, |r| r.end);
+    let source_of = |r: RecordIndex| sources.iter().position(|s| s.contains(&r)).expect("records lie in a source");
+    let partners = |a: RecordIndex| {
+        let own = &sources[source_of(a)];
+        if within_source { total - 1 } else { total - (own.end - own.start) }
+    };
+    if first >= total || (first..total).all(|a| partners(a) == 0) {
+        return Vec::new();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut pairs = Vec::with_capacity(count as usize);
+    while (pairs.len() as u64) < count {
+        let a = rng.random_range(first..total);
+        let own = &sources[source_of(a)];
+        let b = if within_source {
+            let b = rng.random_range(0..total - 1);
+            if b >= a { b + 1 } else { b }
+        } else {
+            let others = total - (own.end - own.start);
+            if others == 0 {
+                continue;
+            }
+            let b = rng.random_range(0..others);
+            if b >= own.start { b + (own.end - own.start) } else { b }
+        };
+        pairs.push((a.min(b), a.max(b)));
+    }
+    pairs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +125,19 @@ mod tests {
         assert_eq!(a.len(), 200);
         assert!(a.iter().all(|&(x, y)| x < 1000 && (1000..1500).contains(&y)));
         assert!(random_pairs(&sources, true, 200, 7).iter().all(|&(x, y)| x < y && y < 1500));
+    }
+
+    #[test]
+    fn pairs_from_a_first_record_reach_it_and_respect_sources() {
+        let sources = [0..1000, 1000..1500, 1500..1600];
+        let pairs = random_pairs_from(&sources, 1500, false, 300, 7);
+        assert_eq!(pairs.len(), 300);
+        assert!(pairs.iter().all(|&(x, y)| x < 1500 && y >= 1500), "new records meet only other sources");
+        assert_eq!(pairs, random_pairs_from(&sources, 1500, false, 300, 7));
+        let within = random_pairs_from(&sources, 1500, true, 300, 7);
+        assert!(within.iter().all(|&(x, y)| x != y && y >= 1500));
+        let one = vec![Range { start: 0, end: 10 }];
+        assert!(random_pairs_from(&one, 10, true, 5, 1).is_empty(), "no new records, no pairs");
+        assert!(random_pairs_from(&one, 5, false, 5, 1).is_empty(), "one source and none across");
     }
 }
