@@ -7,13 +7,17 @@
 //! 1. normalizes them with their own sources' settings and numbers them after
 //!    the store's records;
 //! 2. finds their candidates in the store's index and among themselves, with
-//!    the run's blocking rule ([`Store::blocks_with`]);
-//! 3. compares and scores those pairs with the run's comparisons and its
-//!    trained model (no retraining: the same evidence keeps the same weight);
-//! 4. clusters the old links and the new ones, with over-merge protection,
-//!    and gives the entities their ids ([`stable_ids`]): an entity keeps its
-//!    id as records join it, a merge keeps the older id and records the other
-//!    in `aliases.csv`, a new entity takes the next unused number;
+//!    the run's blocking rule ([`Store::additions`]), and checks again the
+//!    store's candidate pairs whose blocks grew enough to count for less;
+//! 3. compares the new pairs with the run's comparisons, trains the model
+//!    again on every candidate's comparison vector (the store keeps them, so
+//!    no old pair is compared again) and a random sample that adds pairs with
+//!    new records to the run's at the same rate, and scores every pair with
+//!    it: the entities are those one run over everything would give;
+//! 4. clusters the links, with over-merge protection, and gives the entities
+//!    their ids ([`stable_ids`]): an entity keeps its id as records join it,
+//!    a merge keeps the older id and records the other in `aliases.csv`, a
+//!    part split off and a new entity take the next unused number;
 //! 5. writes the outputs of the next generation with `changes.jsonl` saying
 //!    what happened and why, then commits the new records and the generation
 //!    to the index in one tantivy commit ([`crate::generation`]).

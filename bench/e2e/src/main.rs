@@ -12,6 +12,11 @@
 //! cargo build --release -p sleuth-core -p sleuth-bench
 //! target/release/sleuth-bench --records 100k,1M
 //! ```
+//!
+//! With `--ingest N`, it then adds `N` batches of `--batch` records (each
+//! generated with its own seed, its sources renamed `forum-g2`, …) to the
+//! run's store with `sleuth ingest`, and reports each batch's wall time and
+//! stages: the living store's throughput.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,6 +58,12 @@ struct Args {
     /// running the job again (to time queries on its store, say).
     #[arg(long)]
     reuse: bool,
+    /// After each run, ingest this many batches into its store.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    ingest: usize,
+    /// Records per ingested batch.
+    #[arg(long, value_name = "N", default_value = "1k", value_parser = parse_count)]
+    batch: u64,
     /// Also write every figure as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -103,6 +114,16 @@ fn main() -> Result<()> {
                 count("entities"),
                 row["f1"].as_f64().unwrap_or(f64::NAN),
             );
+            if args.ingest > 0 {
+                let out = PathBuf::from(row["output"].as_str().unwrap_or_default());
+                let mut batches = Vec::new();
+                for _ in 0..args.ingest {
+                    let batch = ingest(&sleuth, &repo, &template, &args, &out)?;
+                    println!("{:>9} ingest: {batch}", "");
+                    batches.push(batch);
+                }
+                row["ingest"] = Value::Array(batches);
+            }
             if args.queries > 0 {
                 let out = PathBuf::from(row["output"].as_str().unwrap_or_default());
                 let latencies = queries(&data, &out, args.queries)?;
@@ -186,6 +207,46 @@ fn run(
         "recall": summary["evaluation"]["pairwise"]["recall"],
         "stages_ms": summary["timings_ms"],
         "output": out.display().to_string(),
+    }))
+}
+
+/// Ingests one batch of `--batch` generated records into the store in
+/// `out`, its sources named after the generation it makes; its figures.
+fn ingest(sleuth: &Path, repo: &Path, template: &str, args: &Args, out: &Path) -> Result<Value> {
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json"))?)?;
+    let generation = summary["generation"].as_u64().context("the store's summary names no generation")? + 1;
+    let data = generate(&args.work, args.batch, args.seed + 1000 + generation)?;
+    let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
+    let mut job = template
+        .replace("../data/quickstart/", &format!("{}/", absolute(&data)?))
+        .replace("../out/quickstart", &absolute(&data.join("unused"))?)
+        .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
+    for source in ["forum", "payments", "chat", "irc"] {
+        job = job.replace(&format!("name = \"{source}\""), &format!("name = \"{source}-g{generation}\""));
+    }
+    // The batch's truth covers only its records: no evaluation.
+    job = job.lines().filter(|line| !line.starts_with("truth =")).collect::<Vec<_>>().join("\n");
+    let job_file = data.join(format!("ingest-g{generation}.toml"));
+    std::fs::write(&job_file, job)?;
+    let started = Instant::now();
+    let output = Command::new(sleuth)
+        .arg("ingest")
+        .arg(out)
+        .arg(&job_file)
+        .output()
+        .with_context(|| format!("running {}", sleuth.display()))?;
+    if !output.status.success() {
+        bail!("sleuth ingest {} failed: {}", job_file.display(), String::from_utf8_lossy(&output.stderr));
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json"))?)?;
+    Ok(json!({
+        "generation": generation,
+        "records": args.batch,
+        "wall_s": (wall * 100.0).round() / 100.0,
+        "peak_memory_mib": summary["peak_memory_mib"],
+        "changes": summary["changes"],
+        "stages_ms": summary["timings_ms"],
     }))
 }
 
