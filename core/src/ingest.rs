@@ -229,8 +229,8 @@ impl Ingest<'_> {
             Ok(pipeline::fit(&all, &compared.vectors, &sample))
         })?;
         summary["model"] = serde_json::to_value(&model).expect("a model serializes");
-        let damping = Damping::new(&all.comparisons, &records);
         let (mut links, mut near) = self.stage("score", |_| {
+            let damping = Damping::new(&all.comparisons, &records);
             Ok(pipeline::score(
                 &all,
                 &model,
@@ -658,4 +658,58 @@ pub fn stable_ids(
         }
     }
     (components.iter().map(|&c| id_of[c as usize]).collect(), changes, aliases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(n: usize) -> (Vec<Record>, Vec<String>) {
+        let records = (0..n)
+            .map(|i| Record { source: 0, id: i.to_string(), line: 0, values: Vec::new(), normalized: Vec::new() })
+            .collect();
+        (records, vec!["s".to_string()])
+    }
+
+    fn link(a: RecordIndex, b: RecordIndex) -> Link {
+        Link { a, b, weight: 20.0, probability: 0.999, evidence: "email=exact(+20.0)".into(), identified: true }
+    }
+
+    #[test]
+    fn ids_stay_merges_keep_the_older_and_new_entities_take_the_next_number() {
+        // Before: records 0,1 are E1; 2 is E2; 3 is E3; 4 and 5 are E4 (and
+        // E5..E9 were given out and merged away earlier). Records 6, 7 are new.
+        let old = [1, 1, 2, 3, 4, 4];
+        // After: 0,1,6 one entity; 2 and 3 merged through 7; 4 and 5 apart.
+        let components = [1, 1, 2, 2, 3, 4, 1, 2];
+        let (records, names) = records(8);
+        let new_links = [link(1, 6), link(2, 7), link(3, 7)];
+        let (ids, changes, aliases) = stable_ids(&components, &old, 9, 5, &new_links, &[], &records, &names);
+        assert_eq!(ids, [1, 1, 2, 2, 4, 10, 1, 2]);
+        assert_eq!(aliases, [Alias { alias: 3, entity: 2, generation: 5 }]);
+        let events: Vec<(&str, &str, Option<&str>)> =
+            changes.iter().map(|c| (c.event, c.entity.as_str(), c.other.as_deref())).collect();
+        assert_eq!(
+            events,
+            [
+                ("record_added", "E000001", None),
+                ("merged", "E000002", Some("E000003")),
+                ("record_added", "E000002", None),
+                ("split", "E000010", Some("E000004")),
+            ]
+        );
+        assert_eq!(changes[0].records, ["s:6"]);
+        assert!(changes[1].reason.contains("s:7"), "{}", changes[1].reason);
+        assert_eq!(changes[3].records, ["s:5"], "the part split off");
+    }
+
+    #[test]
+    fn a_new_record_alone_is_a_new_entity() {
+        let (records, names) = records(3);
+        let (ids, changes, aliases) = stable_ids(&[1, 2, 3], &[1, 2], 2, 2, &[], &[], &records, &names);
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(aliases.is_empty());
+        assert_eq!(changes.len(), 1);
+        assert_eq!((changes[0].event, changes[0].records.as_slice()), ("created", ["s:2".to_string()].as_slice()));
+    }
 }

@@ -161,6 +161,22 @@ fn generate(work: &Path, records: u64, seed: u64) -> Result<PathBuf> {
 }
 
 /// Runs the demo's job on `data` and gathers its figures.
+/// The demo's job on `data`, its outputs in `out`. The IRC parser keeps
+/// every user@host until the end of the log; past a million records it
+/// needs more than its default 256 MiB.
+fn job_for(template: &str, repo: &Path, data: &Path, out: &Path, records: u64) -> Result<String> {
+    let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
+    let mut job = template
+        .replace("../data/quickstart/", &format!("{}/", absolute(data)?))
+        .replace("../out/quickstart", &absolute(out)?)
+        .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
+    if records > 1_000_000 {
+        let memory = 256 * records.div_ceil(1_000_000);
+        job = job.replace(".wasm\", sha256 =", &format!(".wasm\", memory_mib = {memory}, sha256 ="));
+    }
+    Ok(job)
+}
+
 fn run(
     sleuth: &Path,
     repo: &Path,
@@ -171,11 +187,7 @@ fn run(
     threads: Option<usize>,
 ) -> Result<Value> {
     let out = args.work.join(format!("out-{records}-t{}", threads.map_or("all".to_string(), |t| t.to_string())));
-    let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
-    let job = template
-        .replace("../data/quickstart/", &format!("{}/", absolute(data)?))
-        .replace("../out/quickstart", &absolute(&out)?)
-        .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
+    let job = job_for(template, repo, data, &out, records)?;
     let job_file = data.join("job.toml");
     let reused = args.reuse && out.join("summary.json").is_file();
     if !reused {
@@ -216,11 +228,7 @@ fn ingest(sleuth: &Path, repo: &Path, template: &str, args: &Args, out: &Path) -
     let summary: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json"))?)?;
     let generation = summary["generation"].as_u64().context("the store's summary names no generation")? + 1;
     let data = generate(&args.work, args.batch, args.seed + 1000 + generation)?;
-    let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
-    let mut job = template
-        .replace("../data/quickstart/", &format!("{}/", absolute(&data)?))
-        .replace("../out/quickstart", &absolute(&data.join("unused"))?)
-        .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
+    let mut job = job_for(template, repo, &data, &data.join("unused"), args.batch)?;
     for source in ["forum", "payments", "chat", "irc"] {
         job = job.replace(&format!("name = \"{source}\""), &format!("name = \"{source}-g{generation}\""));
     }

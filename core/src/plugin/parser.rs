@@ -257,8 +257,12 @@ pub fn parse(plugin: &Parser, name: &str, input: &mut dyn Read, mut each: impl F
             excerpt: error.excerpt,
         })),
         Err(error) => each(Parsed::Reject(ParseReject {
-            location: format!("end of {name}"),
-            reason: error.to_string(),
+            location: format!("end of {name} (bytes 0-{}, {lines} lines)", offset.saturating_sub(1)),
+            reason: format!(
+                "{error}; the records the plugin held until the end of the input (from any of its {lines} lines) \
+                 are not in the output: raise the plugin's limits in the job file (memory_mib, fuel_per_call, \
+                 deadline_ms) and run again"
+            ),
             excerpt: String::new(),
         })),
     }
