@@ -31,6 +31,9 @@ use crate::config::Attribute;
 use crate::error::{Error, Result};
 use crate::record::{Record, RecordIndex};
 
+/// Documents built at a time (in parallel) before they are added.
+const DOCUMENT_CHUNK: usize = 4096;
+
 /// The index folder's name inside an output folder.
 pub const INDEX_DIR: &str = "index";
 
@@ -205,7 +208,7 @@ impl Store {
         // merging would rewrite the whole index for nothing.
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
         let f = self.fields;
-        for (offset, record) in records.iter().enumerate() {
+        let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
             let mut raw = Map::new();
             for (attribute, values) in attributes.iter().zip(&record.values) {
@@ -226,12 +229,18 @@ impl Store {
                     key.terms(value, &mut |term, strength| document.add_text(f.keys(strength), term));
                 }
             }
-            writer.add_document(document).map_err(index_error(&self.path))?;
-            if offset % 4096 == 4095 {
-                progress(4096);
+            document
+        };
+        // Documents are built in parallel a chunk at a time (their key terms
+        // cost more than indexing them), then added in record order.
+        for (chunk, part) in records.chunks(DOCUMENT_CHUNK).enumerate() {
+            let documents: Vec<TantivyDocument> =
+                part.par_iter().enumerate().map(|(i, record)| document(chunk * DOCUMENT_CHUNK + i, record)).collect();
+            for document in documents {
+                writer.add_document(document).map_err(index_error(&self.path))?;
             }
+            progress(part.len() as u64);
         }
-        progress(records.len() as u64 % 4096);
         self.commit(writer, generation)
     }
 
