@@ -47,7 +47,7 @@ use crate::generation;
 use crate::index::{Additions, Store};
 use crate::normalize;
 use crate::output::{self, Alias, Link};
-use crate::pipeline::{self, RandomSample};
+use crate::pipeline::{self, RandomSample, Stages};
 use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
 use crate::relationships;
@@ -100,11 +100,7 @@ pub struct Change {
 
 /// Adds the sources of `job` to the store in `output`.
 pub fn ingest(output: &Path, job: &Job, threads: Option<usize>) -> Result<IngestResult> {
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::io("start", "worker threads")(std::io::Error::other(e)))?;
+    let (pool, threads) = pipeline::worker_pool(threads)?;
     let _lock = output::lock(output)?;
     pool.install(|| Ingest { output, job, threads, timings: BTreeMap::new() }.run())
 }
@@ -116,16 +112,13 @@ struct Ingest<'a> {
     timings: BTreeMap<String, u64>,
 }
 
-impl Ingest<'_> {
-    fn stage<T>(&mut self, name: &str, stage: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        let span = tracing::info_span!("stage", name);
-        let _entered = span.enter();
-        let started = Instant::now();
-        let result = stage(self);
-        self.timings.insert(name.to_string(), started.elapsed().as_millis() as u64);
-        result
+impl Stages for Ingest<'_> {
+    fn timings(&mut self) -> &mut BTreeMap<String, u64> {
+        &mut self.timings
     }
+}
 
+impl Ingest<'_> {
     fn refuse(&self, message: String) -> Error {
         Error::Ingest { job: self.job.file.clone(), output: self.output.to_path_buf(), message }
     }

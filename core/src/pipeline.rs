@@ -68,13 +68,38 @@ pub struct RunResult {
     pub summary: Summary,
 }
 
-/// Runs `job`, writing its outputs.
-pub fn run(job: &Job, options: &RunOptions) -> Result<RunResult> {
-    let threads = options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+/// The pool of `threads` workers (`None`: one per core), and its size.
+pub(crate) fn worker_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize)> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::io("start", "worker threads")(std::io::Error::other(e)))?;
+    Ok((pool, threads))
+}
+
+/// A run or an ingest: stages timed one after the other.
+pub(crate) trait Stages {
+    /// Wall time per stage so far, in milliseconds.
+    fn timings(&mut self) -> &mut BTreeMap<String, u64>;
+
+    /// Runs `stage` inside a tracing span and records its wall time.
+    fn stage<T>(&mut self, name: &str, stage: impl FnOnce(&mut Self) -> Result<T>) -> Result<T>
+    where
+        Self: Sized,
+    {
+        let span = tracing::info_span!("stage", name);
+        let _entered = span.enter();
+        let started = Instant::now();
+        let result = stage(self);
+        self.timings().insert(name.to_string(), started.elapsed().as_millis() as u64);
+        result
+    }
+}
+
+/// Runs `job`, writing its outputs.
+pub fn run(job: &Job, options: &RunOptions) -> Result<RunResult> {
+    let (pool, threads) = worker_pool(options.threads)?;
     let output = options.output.clone().unwrap_or_else(|| job.output.clone());
     std::fs::create_dir_all(&output).map_err(Error::io("create", &output))?;
     let _lock = output::lock(&output)?;
@@ -89,17 +114,13 @@ struct Run<'a> {
     timings: BTreeMap<String, u64>,
 }
 
-impl Run<'_> {
-    /// Runs `stage` inside a tracing span and records its wall time.
-    fn stage<T>(&mut self, name: &str, stage: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        let span = tracing::info_span!("stage", name);
-        let _entered = span.enter();
-        let started = Instant::now();
-        let result = stage(self);
-        self.timings.insert(name.to_string(), started.elapsed().as_millis() as u64);
-        result
+impl Stages for Run<'_> {
+    fn timings(&mut self) -> &mut BTreeMap<String, u64> {
+        &mut self.timings
     }
+}
 
+impl Run<'_> {
     fn run(mut self) -> Result<Summary> {
         let started = Instant::now();
         let job = self.job;
