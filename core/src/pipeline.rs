@@ -142,6 +142,7 @@ impl Run<'_> {
             bar.finish_and_clear();
             Ok(store)
         })?;
+        drop_raw_values(job, &mut records);
         let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
         let (pairs, blocking) = self.stage("candidates", |_| {
             let blocks = store.blocks(job.blocking.max_block_size)?;
@@ -296,6 +297,25 @@ impl Run<'_> {
         }
         Ok((records, rejects, sources))
     }
+}
+
+/// Frees the raw values that nothing reads after the index has stored them:
+/// all but those of the attributes matcher plugins compare (a plugin gets
+/// both forms): a large share of the records' memory.
+fn drop_raw_values(job: &Job, records: &mut [Record]) {
+    let mut kept = vec![false; job.attributes.len()];
+    for comparison in &job.comparisons {
+        if let compare::Method::Plugin { .. } = comparison.method {
+            kept[comparison.attribute] = true;
+        }
+    }
+    records.par_iter_mut().for_each(|record| {
+        for (values, &keep) in record.values.iter_mut().zip(&kept) {
+            if !keep {
+                *values = Vec::new();
+            }
+        }
+    });
 }
 
 /// The record range of each source (records are in source order).
