@@ -166,7 +166,8 @@ impl Ingest<'_> {
             normalize::normalize_records(&mut new, &kinds, &contexts);
             Ok(())
         })?;
-        let mut records = self.stage("load", |_| store.records(&names, &all.attributes))?;
+        let mut records =
+            self.stage("load", |_| store.records(&names, &all.attributes, &pipeline::raw_values_read(&all)))?;
         let first = records.len() as RecordIndex;
         let additions = self
             .stage("candidates", |_| store.additions(&new, first, &all.blocking.keys, all.blocking.max_block_size))?;

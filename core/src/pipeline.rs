@@ -303,12 +303,7 @@ impl Run<'_> {
 /// all but those of the attributes matcher plugins compare (a plugin gets
 /// both forms): a large share of the records' memory.
 fn drop_raw_values(job: &Job, records: &mut [Record]) {
-    let mut kept = vec![false; job.attributes.len()];
-    for comparison in &job.comparisons {
-        if let compare::Method::Plugin { .. } = comparison.method {
-            kept[comparison.attribute] = true;
-        }
-    }
+    let kept = raw_values_read(job);
     records.par_iter_mut().for_each(|record| {
         for (values, &keep) in record.values.iter_mut().zip(&kept) {
             if !keep {
@@ -316,6 +311,18 @@ fn drop_raw_values(job: &Job, records: &mut [Record]) {
             }
         }
     });
+}
+
+/// Per attribute of `job`: whether its raw values are read after indexing
+/// (matcher plugins get them).
+pub(crate) fn raw_values_read(job: &Job) -> Vec<bool> {
+    let mut read = vec![false; job.attributes.len()];
+    for comparison in &job.comparisons {
+        if let compare::Method::Plugin { .. } = comparison.method {
+            read[comparison.attribute] = true;
+        }
+    }
+    read
 }
 
 /// The record range of each source (records are in source order).

@@ -443,10 +443,11 @@ impl Store {
         Ok(self.len()? == 0)
     }
 
-    /// Every record of the store, in number order, as the run that wrote it
-    /// had it (raw and normalized values); `sources` are the store's source
+    /// Every record of the store, in number order, with its normalized
+    /// values and the raw values of the attributes `raw` marks (the others
+    /// left empty: reading them costs); `sources` are the store's source
     /// names, `attributes` its job's attributes.
-    pub fn records(&self, sources: &[String], attributes: &[Attribute]) -> Result<Vec<Record>> {
+    pub fn records(&self, sources: &[String], attributes: &[Attribute], raw: &[bool]) -> Result<Vec<Record>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let f = self.fields;
@@ -467,12 +468,17 @@ impl Store {
                     let source = sources.iter().position(|s| s == text(f.source)).ok_or_else(|| {
                         broken(format!("record {number} is from an unknown source `{}`", text(f.source)))
                     })?;
-                    let raw: Map<String, Value> = serde_json::from_str(text(f.values))
-                        .map_err(|e| broken(format!("record {number}'s values: {e}")))?;
+                    let stored: Map<String, Value> = if raw.contains(&true) {
+                        serde_json::from_str(text(f.values))
+                            .map_err(|e| broken(format!("record {number}'s values: {e}")))?
+                    } else {
+                        Map::new()
+                    };
                     let values = attributes
                         .iter()
-                        .map(|a| match raw.get(&a.name) {
-                            Some(Value::Array(values)) => {
+                        .zip(raw)
+                        .map(|(a, &wanted)| match stored.get(&a.name) {
+                            Some(Value::Array(values)) if wanted => {
                                 values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
                             }
                             _ => Vec::new(),
@@ -586,8 +592,10 @@ mod tests {
         assert_eq!(all, [vec![0, 2], vec![1, 4]]);
         assert_eq!(blocks.keys, 3, "distinct terms, not terms per segment");
         assert_eq!(store.record(4).unwrap().unwrap().1, "5");
-        let back = store.records(&sources, &attributes).unwrap();
+        let back = store.records(&sources, &attributes, &[true]).unwrap();
         assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
+        let normalized_only = store.records(&sources, &attributes, &[false]).unwrap();
+        assert!(normalized_only.iter().all(|r| r.values == [Vec::<String>::new()] && r.normalized.len() == 1));
     }
 
     #[test]
