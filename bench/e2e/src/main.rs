@@ -163,7 +163,8 @@ fn generate(work: &Path, records: u64, seed: u64) -> Result<PathBuf> {
 /// Runs the demo's job on `data` and gathers its figures.
 /// The demo's job on `data`, its outputs in `out`. The IRC parser keeps
 /// every user@host until the end of the log; past a million records it
-/// needs more than its default 256 MiB.
+/// needs more than its default limits (256 MiB, 2e9 instructions and 10 s a
+/// call) to emit them all when the log ends.
 fn job_for(template: &str, repo: &Path, data: &Path, out: &Path, records: u64) -> Result<String> {
     let absolute = |path: &Path| std::path::absolute(path).map(|p| p.display().to_string());
     let mut job = template
@@ -171,8 +172,14 @@ fn job_for(template: &str, repo: &Path, data: &Path, out: &Path, records: u64) -
         .replace("../out/quickstart", &absolute(out)?)
         .replace("../plugins/", &format!("{}/", absolute(&repo.join("plugins"))?));
     if records > 1_000_000 {
-        let memory = 256 * records.div_ceil(1_000_000);
-        job = job.replace(".wasm\", sha256 =", &format!(".wasm\", memory_mib = {memory}, sha256 ="));
+        let millions = records.div_ceil(1_000_000);
+        let limits = format!(
+            "memory_mib = {}, fuel_per_call = {}, deadline_ms = {}",
+            256 * millions,
+            4_000_000_000 * millions,
+            20_000 * millions
+        );
+        job = job.replace(".wasm\", sha256 =", &format!(".wasm\", {limits}, sha256 ="));
     }
     Ok(job)
 }
