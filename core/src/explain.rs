@@ -109,7 +109,9 @@ pub(crate) fn run_of(output: &Path) -> Result<(PathBuf, serde_json::Value, Job)>
     };
     let mut job = load(&summary["job"])?;
     for ingested in summary["ingested"].as_array().into_iter().flatten() {
-        job.sources.extend(load(ingested)?.sources);
+        let sources = crate::ingest::sources_in_store(&job, &load(ingested)?)
+            .map_err(|message| not_output(output, format!("an ingested job: {message}")))?;
+        job.sources.extend(sources);
     }
     Ok((folder, summary, job))
 }

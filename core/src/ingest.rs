@@ -126,7 +126,7 @@ impl Ingest<'_> {
     fn run(mut self) -> Result<IngestResult> {
         let started = Instant::now();
         let (folder, mut summary, stored) = run_of(self.output)?;
-        let new_sources = self.sources(&stored)?;
+        let new_sources = sources_in_store(&stored, self.job).map_err(|message| self.refuse(message))?;
         let store = Store::open(self.output)?;
         let previous = store.generation()?.expect("run_of found the generation");
         let number = previous + 1;
@@ -386,42 +386,42 @@ impl Ingest<'_> {
         let weight = if random.is_empty() { 1 } else { (wanted / random.len() as f64).round().max(1.0) as u64 };
         (RandomSample::of(&vectors, job.comparisons.len(), eligible), weight)
     }
+}
 
-    /// The job's sources, their columns feeding the store's attributes;
-    /// refused when an attribute is not the store's (by name and kind) or a
-    /// source name is taken.
-    fn sources(&self, stored: &Job) -> Result<Vec<Source>> {
-        let mut sources = self.job.sources.clone();
-        for source in &mut sources {
-            if stored.sources.iter().any(|s| s.name == source.name) {
-                return Err(self.refuse(format!(
-                    "the store already has a source `{}`; give the new file a name of its own \
-                     (each source's records are named source:id)",
-                    source.name
-                )));
-            }
-            for column in &mut source.columns {
-                let attribute = &self.job.attributes[column.attribute];
-                column.attribute = stored
-                    .attributes
-                    .iter()
-                    .position(|a| a.name == attribute.name && a.kind == attribute.kind)
-                    .ok_or_else(|| {
-                        let known: Vec<String> =
-                            stored.attributes.iter().map(|a| format!("{} ({})", a.name, a.kind)).collect();
-                        self.refuse(format!(
-                            "source `{}` feeds attribute `{}` ({}), which the store does not have; \
-                             its attributes are {}",
-                            source.name,
-                            attribute.name,
-                            attribute.kind,
-                            known.join(", ")
-                        ))
-                    })?;
-            }
+/// The sources of `job` (ingested, or to be) as sources of the store whose
+/// job is `stored`: their columns feed the store's attributes (matched by
+/// name and kind). Refused, with what to do, when an attribute is not the
+/// store's or a source name is taken.
+pub(crate) fn sources_in_store(stored: &Job, job: &Job) -> std::result::Result<Vec<Source>, String> {
+    let mut sources = job.sources.clone();
+    for source in &mut sources {
+        if stored.sources.iter().any(|s| s.name == source.name) {
+            return Err(format!(
+                "the store already has a source `{}`; give the new file a name of its own \
+                 (each source's records are named source:id)",
+                source.name
+            ));
         }
-        Ok(sources)
+        for column in &mut source.columns {
+            let attribute = &job.attributes[column.attribute];
+            column.attribute = stored
+                .attributes
+                .iter()
+                .position(|a| a.name == attribute.name && a.kind == attribute.kind)
+                .ok_or_else(|| {
+                    let known: Vec<String> =
+                        stored.attributes.iter().map(|a| format!("{} ({})", a.name, a.kind)).collect();
+                    format!(
+                        "source `{}` feeds attribute `{}` ({}), which the store does not have; its attributes are {}",
+                        source.name,
+                        attribute.name,
+                        attribute.kind,
+                        known.join(", ")
+                    )
+                })?;
+        }
     }
+    Ok(sources)
 }
 
 /// Which of the store's candidate `pairs` still are after the additions:

@@ -236,6 +236,11 @@ fn a_killed_ingest_leaves_the_earlier_state_and_a_second_one_completes() {
     assert!(stdout.contains("generation 2"), "{stdout}");
     let answer = sleuth_ok(&["query", text(&out), "--record", "irc:sniper992!~sniper@52.162.150.246"]);
     assert!(answer.contains("forum:F000002"), "the IRC user joined its forum account: {answer}");
+    // explain reads the ingested source as the ingest did: its columns feed
+    // the store's attributes.
+    let why = sleuth_ok(&["explain", text(&out), "forum:F000002", "irc:sniper992!~sniper@52.162.150.246"]);
+    assert!(why.contains(": linked"), "{why}");
+    assert!(why.lines().any(|l| l.starts_with("  username") && l.contains("exact")), "{why}");
 }
 
 #[test]

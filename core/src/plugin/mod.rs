@@ -309,14 +309,14 @@ impl Plugin {
 
     /// A fresh store for one instance, within the plugin's limits.
     fn store(&self) -> Store<HostState> {
-        let state = HostState {
-            plugin: self.info.name.clone(),
-            memory_limit: usize::try_from(self.limits.memory_mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
-            memory_refused: None,
-            last_error: None,
-        };
+        let memory_limit = usize::try_from(self.limits.memory_mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        let state = HostState { plugin: self.info.name.clone(), memory_limit, memory_refused: None, last_error: None };
         let mut store = Store::new(engine(), state);
         store.limiter(|state| state);
+        // What one call may hand back is bounded by the instance's memory
+        // already: a parser emitting all it held at the end of a large input
+        // must not hit wasmtime's separate 128 MiB default.
+        store.set_hostcall_fuel(memory_limit);
         store.epoch_deadline_trap();
         store
     }
