@@ -188,13 +188,8 @@ impl Ingest<'_> {
             let mut vectors = compare::comparison_vectors(&all.comparisons, &records, &pairs);
             let mut evidence = pipeline::matcher_evidence(&all);
             for (name, batch) in pipeline::fill_matchers(&all, &records, &pairs, 0, &mut vectors, &mut evidence) {
-                let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
-                rejects.push(Reject {
-                    source: format!("matcher {name}"),
-                    location: format!("candidate pairs {}-{} of generation {number}", batch.pairs.0, batch.pairs.1),
-                    reason: format!("{}; these pairs are scored without its verdict", batch.error),
-                    excerpt: format!("first pair: {} and {}", a.label(&names), b.label(&names)),
-                });
+                let when = format!(" of generation {number}");
+                rejects.push(pipeline::matcher_reject(&name, &batch, &records, &names, &when));
             }
             Ok(Compared { pairs, vectors, evidence })
         })?;
@@ -242,12 +237,7 @@ impl Ingest<'_> {
         let old_ids = self.stage("load entities", |_| old_entities(&folder, &records[..first as usize], &names))?;
 
         let (ids, changes, aliases, splits) = self.stage("cluster", |_| {
-            let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
-            let (keep, splits) = cluster::protect(records.len(), &scored);
-            let mut keep = keep.into_iter();
-            links.retain(|_| keep.next().unwrap_or(true));
-            let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
-            let components = cluster::entities(records.len(), &edges);
+            let (components, splits) = pipeline::cluster_links(records.len(), &mut links);
             let last = summary["last_entity"].as_u64().unwrap_or(0) as u32;
             let (ids, changes, aliases) =
                 stable_ids(&components, &old_ids, last, number, &new_links, &splits, &records, &names);

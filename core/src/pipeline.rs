@@ -157,13 +157,7 @@ impl Run<'_> {
             for (c, chunk) in pairs.chunks(CHUNK).enumerate() {
                 let mut levels = compare::comparison_vectors(&job.comparisons, &records, chunk);
                 for (name, batch) in fill_matchers(job, &records, chunk, c * CHUNK, &mut levels, &mut evidence) {
-                    let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
-                    rejects.push(Reject {
-                        source: format!("matcher {name}"),
-                        location: format!("candidate pairs {}-{}", batch.pairs.0, batch.pairs.1),
-                        reason: format!("{}; these pairs are scored without its verdict", batch.error),
-                        excerpt: format!("first pair: {} and {}", a.label(&source_names), b.label(&source_names)),
-                    });
+                    rejects.push(matcher_reject(&name, &batch, &records, &source_names, ""));
                 }
                 vectors.extend(levels);
                 bar.inc(chunk.len() as u64);
@@ -176,14 +170,7 @@ impl Run<'_> {
         let damping = Damping::new(&job.comparisons, &records);
         let (mut links, near) =
             self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
-        let (entities, splits) = self.stage("cluster", |_| {
-            let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
-            let (keep, splits) = cluster::protect(records.len(), &scored);
-            let mut keep = keep.into_iter();
-            links.retain(|_| keep.next().unwrap_or(true));
-            let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
-            Ok((cluster::entities(records.len(), &edges), splits))
-        })?;
+        let (entities, splits) = self.stage("cluster", |_| Ok(cluster_links(records.len(), &mut links)))?;
         let splits: Vec<output::SplitSummary> = splits
             .iter()
             .map(|split| {
@@ -527,6 +514,37 @@ fn graph_nodes(records: &[Record], sources: &[String], entities: &[u32]) -> Vec<
     nodes.retain(|n| n.records > 0);
     nodes.iter_mut().for_each(|n| n.sources.sort());
     nodes
+}
+
+/// The reject row of a matcher batch that failed: its pairs are scored
+/// without the matcher's verdict. `when` follows the pair numbers (` of
+/// generation 3`).
+pub(crate) fn matcher_reject(
+    name: &str,
+    batch: &FailedBatch,
+    records: &[Record],
+    sources: &[String],
+    when: &str,
+) -> Reject {
+    let (a, b) = (&records[batch.first.0 as usize], &records[batch.first.1 as usize]);
+    Reject {
+        source: format!("matcher {name}"),
+        location: format!("candidate pairs {}-{}{when}", batch.pairs.0, batch.pairs.1),
+        reason: format!("{}; these pairs are scored without its verdict", batch.error),
+        excerpt: format!("first pair: {} and {}", a.label(sources), b.label(sources)),
+    }
+}
+
+/// Over-merge protection on `links` (removing the links it splits), then
+/// the entities of `records` records as numbered by [`cluster::entities`];
+/// returns them with the splits.
+pub(crate) fn cluster_links(records: usize, links: &mut Vec<Link>) -> (Vec<u32>, Vec<cluster::Split>) {
+    let scored: Vec<_> = links.iter().map(|l| (l.a, l.b, l.probability, l.identified)).collect();
+    let (keep, splits) = cluster::protect(records, &scored);
+    let mut keep = keep.into_iter();
+    links.retain(|_| keep.next().unwrap_or(true));
+    let edges: Vec<(RecordIndex, RecordIndex)> = links.iter().map(|l| (l.a, l.b)).collect();
+    (cluster::entities(records, &edges), splits)
 }
 
 /// An empty evidence table per matcher comparison of `job`.

@@ -361,21 +361,25 @@ impl Store {
             additions.blocks.keys += 1;
             let stored = self.block_size(&term, strength)?;
             let size = stored + new.len() as u64;
-            if candidates::weakens(stored, size, strength, max_block_size) {
-                let members = self.postings(&term, strength, max_block_size)?.unwrap_or_default();
-                additions.weakened.push(members);
-            }
+            let weakens = candidates::weakens(stored, size, strength, max_block_size);
+            let used = (2..=max_block_size).contains(&size);
+            // The store's records with the term, read once for both uses.
+            let mut members = if (weakens || used) && stored > 0 {
+                self.postings(&term, strength, max_block_size)?.unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             additions.added.insert((strength, term.clone()), new.len() as u64);
             if size > max_block_size {
                 additions.blocks.oversized.push((term, size));
-                continue;
+            } else if used {
+                let mut block = if weakens { members.clone() } else { std::mem::take(&mut members) };
+                block.extend(new);
+                additions.blocks.push(&block, strength);
             }
-            if size < 2 {
-                continue;
+            if weakens {
+                additions.weakened.push(members);
             }
-            let mut block = self.postings(&term, strength, max_block_size)?.unwrap_or_default();
-            block.extend(new);
-            additions.blocks.push(&block, strength);
         }
         additions.blocks.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(additions)
