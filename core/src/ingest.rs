@@ -431,6 +431,8 @@ fn still_candidates(
         }
     }
     let mut terms: HashMap<RecordIndex, BTreeSet<(String, Strength)>> = HashMap::new();
+    // Each term's size after the additions, looked up once.
+    let mut sizes: HashMap<(String, Strength), u64> = HashMap::new();
     let mut keep = Vec::with_capacity(pairs.len());
     for &(a, b) in pairs {
         if !(weakened[a as usize] && weakened[b as usize]) {
@@ -441,9 +443,18 @@ fn still_candidates(
             terms.entry(r).or_insert_with(|| blocking::record_terms(&job.blocking.keys, &records[r as usize]));
         }
         let mut shared = Vec::new();
-        for (term, strength) in terms[&a].intersection(&terms[&b]) {
-            let added = additions.added.get(&(*strength, term.clone())).copied().unwrap_or(0);
-            shared.push((store.block_size(term, *strength)? + added, *strength));
+        for key in terms[&a].intersection(&terms[&b]) {
+            let size = match sizes.get(key) {
+                Some(&size) => size,
+                None => {
+                    let (term, strength) = key;
+                    let added = additions.added.get(&(*strength, term.clone())).copied().unwrap_or(0);
+                    let size = store.block_size(term, *strength)? + added;
+                    sizes.insert(key.clone(), size);
+                    size
+                }
+            };
+            shared.push((size, key.1));
         }
         keep.push(candidates::shares_enough(shared, job.blocking.max_block_size));
     }
