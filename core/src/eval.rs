@@ -5,10 +5,10 @@
 //! are scored; a truth record missing from the output (rejected, say) counts
 //! as an entity of its own.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -77,25 +77,65 @@ pub fn evaluate(truth: &Path, output: &Path) -> Result<Evaluation> {
     if !entities_path.is_file() {
         return Err(Error::NotAnOutput { path: output.to_path_buf(), message: "it has no entities.csv".into() });
     }
-    let (truth_entities, with_source) = read_truth(truth)?;
+    let truth = read_truth(truth)?;
     let mut reader = csv::Reader::from_path(&entities_path)
         .map_err(|e| Error::NotAnOutput { path: output.to_path_buf(), message: e.to_string() })?;
-    let mut predicted: HashMap<(String, String), String> = HashMap::with_capacity(truth_entities.len());
-    let mut row = csv::StringRecord::new();
+    let mut predicted: Vec<Option<u32>> = vec![None; truth.entities.len()];
+    let mut entities = Interner::default();
+    let (mut not_in_truth, mut key) = (0, String::new());
     // One row buffer for the whole file: a million rows, no allocation each.
+    let mut row = csv::ByteRecord::new();
     while reader
-        .read_record(&mut row)
+        .read_byte_record(&mut row)
         .map_err(|e| Error::NotAnOutput { path: output.to_path_buf(), message: format!("entities.csv: {e}") })?
     {
-        let source = if with_source { row[0].to_string() } else { String::new() };
-        predicted.insert((source, row[1].to_string()), row[2].to_string());
+        let field = |i: usize| String::from_utf8_lossy(&row[i]);
+        let source = if truth.with_source { field(0) } else { "".into() };
+        Truth::key(&mut key, &source, &field(1));
+        match truth.records.get(key.as_str()) {
+            Some(&record) => predicted[record as usize] = Some(entities.number(&field(2))),
+            None => not_in_truth += 1,
+        }
     }
-    Ok(score(&truth_entities, &predicted))
+    Ok(score(&truth.entities, &predicted, not_in_truth))
 }
 
-type Key = (String, String);
+/// Numbers for names, in first-seen order.
+#[derive(Default)]
+struct Interner(FxHashMap<String, u32>);
 
-fn read_truth(path: &Path) -> Result<(HashMap<Key, String>, bool)> {
+impl Interner {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&number) = self.0.get(name) {
+            return number;
+        }
+        let number = self.0.len() as u32;
+        self.0.insert(name.to_string(), number);
+        number
+    }
+}
+
+/// A truth file: its records numbered in file order, and each one's entity.
+struct Truth {
+    /// `source\0id` (or `\0id`) to the record's number.
+    records: FxHashMap<String, u32>,
+    /// Each record's true entity, numbered.
+    entities: Vec<u32>,
+    /// Whether records are named by source and id.
+    with_source: bool,
+}
+
+impl Truth {
+    /// Sets `key` to the lookup key of a record.
+    fn key(key: &mut String, source: &str, id: &str) {
+        key.clear();
+        key.push_str(source);
+        key.push('\0');
+        key.push_str(id);
+    }
+}
+
+fn read_truth(path: &Path) -> Result<Truth> {
     let error = |message: String| Error::Truth { path: path.to_path_buf(), message };
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).map_err(|e| error(e.to_string()))?;
@@ -111,59 +151,66 @@ fn read_truth(path: &Path) -> Result<(HashMap<Key, String>, bool)> {
             )));
         }
     };
-    let mut truth = HashMap::new();
+    let mut truth = Truth { records: FxHashMap::default(), entities: Vec::new(), with_source };
+    let mut names = Interner::default();
+    let mut key = String::new();
     let mut row = csv::StringRecord::new();
     while reader.read_record(&mut row).map_err(|e| error(e.to_string()))? {
         let line = row.position().map_or(0, |p| p.line());
-        let (key, entity) = if with_source {
-            ((row[0].to_string(), row[1].to_string()), &row[2])
-        } else {
-            ((String::new(), row[0].to_string()), &row[1])
-        };
-        if truth.insert(key.clone(), entity.to_string()).is_some() {
-            return Err(error(format!("line {line}: record `{}` appears twice", key.1)));
+        let (source, id, entity) = if with_source { (&row[0], &row[1], &row[2]) } else { ("", &row[0], &row[1]) };
+        Truth::key(&mut key, source, id);
+        let number = truth.entities.len() as u32;
+        if truth.records.insert(key.clone(), number).is_some() {
+            return Err(error(format!("line {line}: record `{id}` appears twice")));
         }
+        truth.entities.push(names.number(entity));
     }
-    Ok((truth, with_source))
+    Ok(truth)
 }
 
 fn pairs(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
-fn score(truth: &HashMap<Key, String>, predicted: &HashMap<Key, String>) -> Evaluation {
-    let mut cells: HashMap<(&str, &str), u64> = HashMap::new();
-    let mut true_sizes: HashMap<&str, u64> = HashMap::new();
-    let mut predicted_sizes: HashMap<&str, u64> = HashMap::new();
-    let mut missing = 0;
-    for (key, entity) in truth {
-        *true_sizes.entry(entity).or_default() += 1;
-        match predicted.get(key) {
-            Some(p) => {
-                *cells.entry((p.as_str(), entity.as_str())).or_default() += 1;
-                *predicted_sizes.entry(p).or_default() += 1;
+/// The scores of `predicted[r]`, the output's entity of truth record `r`
+/// (`None`: not in the output), against `truth[r]`, its true entity;
+/// `not_in_truth` output records were not scored.
+fn score(truth: &[u32], predicted: &[Option<u32>], not_in_truth: u64) -> Evaluation {
+    let sizes = |entities: &mut dyn Iterator<Item = u32>| {
+        let mut sizes: Vec<u64> = Vec::new();
+        for entity in entities {
+            let entity = entity as usize;
+            if entity >= sizes.len() {
+                sizes.resize(entity + 1, 0);
             }
-            None => missing += 1,
+            sizes[entity] += 1;
         }
-    }
-    let correct: u64 = cells.values().map(|&n| pairs(n)).sum();
-    let true_pairs: u64 = true_sizes.values().map(|&n| pairs(n)).sum();
-    let predicted_pairs: u64 = predicted_sizes.values().map(|&n| pairs(n)).sum();
+        sizes
+    };
+    let true_sizes = sizes(&mut truth.iter().copied());
+    let predicted_sizes = sizes(&mut predicted.iter().flatten().copied());
+    // The contingency cells (predicted, true entity) with their record counts, by sorting.
+    let mut cells: Vec<(u32, u32)> = predicted.iter().zip(truth).filter_map(|(p, &t)| p.map(|p| (p, t))).collect();
+    cells.sort_unstable();
+    let cells: Vec<((u32, u32), u64)> = cells.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u64)).collect();
+    let missing = predicted.iter().filter(|p| p.is_none()).count() as u64;
+    let correct: u64 = cells.iter().map(|&(_, n)| pairs(n)).sum();
+    let true_pairs: u64 = true_sizes.iter().map(|&n| pairs(n)).sum();
+    let predicted_pairs: u64 = predicted_sizes.iter().map(|&n| pairs(n)).sum();
     let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let records = truth.len() as f64;
     // B-cubed from the contingency cells: Σ n_ij² / |pred_i| and / |truth_j|;
     // a missing record is a singleton, right with itself alone.
     let (mut bp, mut br) = (missing as f64, 0.0);
-    for (&(p, t), &n) in &cells {
-        bp += (n * n) as f64 / predicted_sizes[p] as f64;
-        br += (n * n) as f64 / true_sizes[t] as f64;
+    for &((p, t), n) in &cells {
+        bp += (n * n) as f64 / predicted_sizes[p as usize] as f64;
+        br += (n * n) as f64 / true_sizes[t as usize] as f64;
     }
-    for (key, entity) in truth {
-        if !predicted.contains_key(key) {
-            br += 1.0 / true_sizes[entity.as_str()] as f64;
+    for (p, &t) in predicted.iter().zip(truth) {
+        if p.is_none() {
+            br += 1.0 / true_sizes[t as usize] as f64;
         }
     }
-    let not_in_truth = predicted.keys().filter(|k| !truth.contains_key(*k)).count() as u64;
     Evaluation {
         records: truth.len() as u64,
         missing_from_output: missing,
@@ -180,33 +227,44 @@ fn score(truth: &HashMap<Key, String>, predicted: &HashMap<Key, String>) -> Eval
 mod tests {
     use super::*;
 
-    fn map(rows: &[(&str, &str)]) -> HashMap<Key, String> {
-        rows.iter().map(|(id, e)| ((String::new(), id.to_string()), e.to_string())).collect()
+    /// Scores `predicted` (record, output entity) against `truth` (record, true entity).
+    fn score_of(truth: &[(&str, &str)], predicted: &[(&str, &str)]) -> Evaluation {
+        let (mut records, mut true_entities, mut entities) =
+            (Interner::default(), Interner::default(), Interner::default());
+        let truth: Vec<u32> = truth
+            .iter()
+            .map(|(id, e)| {
+                records.number(id);
+                true_entities.number(e)
+            })
+            .collect();
+        let mut assigned = vec![None; truth.len()];
+        for (id, e) in predicted {
+            assigned[records.0[*id] as usize] = Some(entities.number(e));
+        }
+        score(&truth, &assigned, 0)
     }
 
     #[test]
     fn perfect_output_scores_one() {
-        let truth = map(&[("a", "1"), ("b", "1"), ("c", "2")]);
-        let predicted = map(&[("a", "E1"), ("b", "E1"), ("c", "E2")]);
-        let e = score(&truth, &predicted);
+        let e = score_of(&[("a", "1"), ("b", "1"), ("c", "2")], &[("a", "E1"), ("b", "E1"), ("c", "E2")]);
         assert_eq!((e.pairwise.f1, e.bcubed.f1), (1.0, 1.0));
     }
 
     #[test]
     fn an_over_merge_costs_precision_and_a_split_recall() {
-        let truth = map(&[("a", "1"), ("b", "1"), ("c", "2"), ("d", "2")]);
-        let merged = score(&truth, &map(&[("a", "E"), ("b", "E"), ("c", "E"), ("d", "E")]));
+        let truth = [("a", "1"), ("b", "1"), ("c", "2"), ("d", "2")];
+        let merged = score_of(&truth, &[("a", "E"), ("b", "E"), ("c", "E"), ("d", "E")]);
         assert_eq!((merged.pairwise.precision, merged.pairwise.recall), (2.0 / 6.0, 1.0));
         assert_eq!((merged.bcubed.precision, merged.bcubed.recall), (0.5, 1.0));
-        let split = score(&truth, &map(&[("a", "E1"), ("b", "E2"), ("c", "E3"), ("d", "E3")]));
+        let split = score_of(&truth, &[("a", "E1"), ("b", "E2"), ("c", "E3"), ("d", "E3")]);
         assert_eq!((split.pairwise.precision, split.pairwise.recall), (1.0, 0.5));
         assert_eq!((split.bcubed.precision, split.bcubed.recall), (1.0, 0.75));
     }
 
     #[test]
     fn missing_records_count_as_singletons() {
-        let truth = map(&[("a", "1"), ("b", "1")]);
-        let e = score(&truth, &map(&[("a", "E1")]));
+        let e = score_of(&[("a", "1"), ("b", "1")], &[("a", "E1")]);
         assert_eq!((e.missing_from_output, e.pairwise.recall, e.pairwise.precision), (1, 0.0, 1.0));
         assert_eq!((e.bcubed.precision, e.bcubed.recall), (1.0, 0.5));
     }

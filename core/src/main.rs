@@ -10,6 +10,12 @@ use sleuth_core::pipeline::{RunOptions, run};
 use sleuth_core::plugin::workbench;
 use sleuth_core::{Error, eval, read};
 
+// mimalloc rather than the system allocator: the pipeline makes many small
+// strings on every core, and glibc's malloc spent a sixth of a million-record
+// run in its own bookkeeping (see bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Entity resolution across agencies' data.
 #[derive(Parser)]
 #[command(name = "sleuth", version, about, long_about = None)]
