@@ -10,7 +10,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sleuth_core::candidates::candidate_pairs;
 use sleuth_core::cluster;
-use sleuth_core::compare::comparison_vectors;
+use sleuth_core::compare::{Prepared, comparison_vectors};
 use sleuth_core::config::Job;
 use sleuth_core::index::Store;
 use sleuth_core::normalize::normalize_records;
@@ -47,7 +47,8 @@ fn stages(c: &mut Criterion) {
     let sources: Vec<u32> = records.iter().map(|r| r.source).collect();
     let blocks = demo.store.blocks(job.blocking.max_block_size).unwrap();
     let (pairs, _) = candidate_pairs(&blocks, &sources, job.within_source, job.blocking.max_block_size);
-    let vectors = comparison_vectors(&job.comparisons, records, &pairs);
+    let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
+    let vectors = comparison_vectors(&job.comparisons, records, &prepared, &pairs);
     let damping = Damping::new(&job.comparisons, records);
     let width = job.comparisons.len();
     let scores: Vec<f64> = pairs
@@ -66,7 +67,13 @@ fn stages(c: &mut Criterion) {
     group.bench_function(format!("candidates/{}_pairs", pairs.len()), |b| {
         b.iter(|| candidate_pairs(black_box(&blocks), &sources, job.within_source, job.blocking.max_block_size))
     });
-    group.bench_function("compare", |b| b.iter(|| comparison_vectors(&job.comparisons, records, black_box(&pairs))));
+    // Preparing the records' forms is part of the stage.
+    group.bench_function("compare", |b| {
+        b.iter(|| {
+            let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
+            comparison_vectors(&job.comparisons, records, &prepared, black_box(&pairs))
+        })
+    });
     group.bench_function("score", |b| {
         b.iter(|| {
             pairs

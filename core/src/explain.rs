@@ -145,7 +145,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
 
     // Compare and score the pair as the run did.
     let pair = [(ia as u32, ib as u32)];
-    let mut vector = compare::comparison_vectors(&job.comparisons, &records, &pair);
+    let mut vector = compare::comparison_vectors(&job.comparisons, &records, &compare::Prepared::default(), &pair);
     let mut evidence = pipeline::matcher_evidence(&job);
     if let Some((name, failed)) = pipeline::fill_matchers(&job, &records, &pair, 0, &mut vector, &mut evidence).pop() {
         let path = job.plugins().into_iter().find(|p| failed.error.plugin == p.label()).map(|p| p.path.clone());

@@ -185,7 +185,8 @@ impl Ingest<'_> {
 
         let width = all.comparisons.len();
         let fresh = self.stage("compare", |_| {
-            let mut vectors = compare::comparison_vectors(&all.comparisons, &records, &pairs);
+            let mut vectors =
+                compare::comparison_vectors(&all.comparisons, &records, &compare::Prepared::default(), &pairs);
             let mut evidence = pipeline::matcher_evidence(&all);
             for (name, batch) in pipeline::fill_matchers(&all, &records, &pairs, 0, &mut vectors, &mut evidence) {
                 let when = format!(" of generation {number}");
@@ -372,7 +373,7 @@ impl Ingest<'_> {
         let count = (wanted.round() as u64).min(4 * job.model.u_sample_pairs);
         let seed = job.model.seed ^ u64::from(first);
         let random = sample::random_pairs_from(&ranges, first, job.within_source, count, seed);
-        let vectors = pipeline::random_vectors(job, records, &random);
+        let vectors = pipeline::random_vectors(job, records, &compare::Prepared::default(), &random);
         let weight = if random.is_empty() { 1 } else { (wanted / random.len() as f64).round().max(1.0) as u64 };
         (RandomSample::of(&vectors, job.comparisons.len(), eligible), weight)
     }

@@ -20,7 +20,7 @@ use tracing::info;
 
 use crate::candidates;
 use crate::cluster;
-use crate::compare::{self, Level};
+use crate::compare::{self, Level, Prepared};
 use crate::compared;
 use crate::config::Job;
 use crate::config::settings::hex;
@@ -149,13 +149,14 @@ impl Run<'_> {
             Ok(candidates::candidate_pairs(&blocks, &source_of, job.within_source, job.blocking.max_block_size))
         })?;
         info!(pairs = pairs.len(), "candidate pairs");
-        let (vectors, evidence) = self.stage("compare", |_| {
+        let (vectors, evidence, prepared) = self.stage("compare", |_| {
+            let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
             let bar = progress::bar("compare", pairs.len() as u64);
             let width = job.comparisons.len();
             let mut vectors = Vec::with_capacity(pairs.len() * width);
             let mut evidence = matcher_evidence(job);
             for (c, chunk) in pairs.chunks(CHUNK).enumerate() {
-                let mut levels = compare::comparison_vectors(&job.comparisons, &records, chunk);
+                let mut levels = compare::comparison_vectors(&job.comparisons, &records, &prepared, chunk);
                 for (name, batch) in fill_matchers(job, &records, chunk, c * CHUNK, &mut levels, &mut evidence) {
                     rejects.push(matcher_reject(&name, &batch, &records, &source_names, ""));
                 }
@@ -163,10 +164,11 @@ impl Run<'_> {
                 bar.inc(chunk.len() as u64);
             }
             bar.finish_and_clear();
-            Ok((vectors, evidence))
+            Ok((vectors, evidence, prepared))
         })?;
         let ranges = source_ranges(&records, job.sources.len());
-        let (model, random) = self.stage("train", |_| Ok(train(job, &records, &ranges, &vectors)))?;
+        let (model, random) = self.stage("train", |_| Ok(train(job, &records, &prepared, &ranges, &vectors)))?;
+        drop(prepared);
         let damping = Damping::new(&job.comparisons, &records);
         let (mut links, near) =
             self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
@@ -386,8 +388,13 @@ impl RandomSample {
 
 /// The comparison vectors of a random sample of `job`'s eligible pairs
 /// (matcher plugins' levels filled in), for u.
-pub(crate) fn random_vectors(job: &Job, records: &[Record], random: &[(RecordIndex, RecordIndex)]) -> Vec<Level> {
-    let mut vectors = compare::comparison_vectors(&job.comparisons, records, random);
+pub(crate) fn random_vectors(
+    job: &Job,
+    records: &[Record],
+    prepared: &Prepared,
+    random: &[(RecordIndex, RecordIndex)],
+) -> Vec<Level> {
+    let mut vectors = compare::comparison_vectors(&job.comparisons, records, prepared, random);
     for (name, batch) in fill_matchers(job, records, random, 0, &mut vectors, &mut matcher_evidence(job)) {
         tracing::warn!(comparison = name, "a batch of the u sample is left out: {}", batch.error);
     }
@@ -396,9 +403,15 @@ pub(crate) fn random_vectors(job: &Job, records: &[Record], random: &[(RecordInd
 
 /// Trains the model: u from random pairs, then m and the prior by EM over the
 /// candidates' comparison vectors; returns it with the random sample.
-fn train(job: &Job, records: &[Record], ranges: &[Range<RecordIndex>], vectors: &[Level]) -> (Model, RandomSample) {
+fn train(
+    job: &Job,
+    records: &[Record],
+    prepared: &Prepared,
+    ranges: &[Range<RecordIndex>],
+    vectors: &[Level],
+) -> (Model, RandomSample) {
     let random = sample::random_pairs(ranges, job.within_source, job.model.u_sample_pairs, job.model.seed);
-    let random_vectors = random_vectors(job, records, &random);
+    let random_vectors = random_vectors(job, records, prepared, &random);
     let eligible = sample::eligible_pairs(ranges, job.within_source);
     let random = RandomSample::of(&random_vectors, job.comparisons.len(), eligible);
     (fit(job, vectors, &random), random)

@@ -8,7 +8,8 @@
 //! [`super::Comparison::across`] applies them in both directions between two
 //! records.
 
-use crate::normalize::{email, username};
+use super::prepared::Value;
+use crate::normalize::username;
 
 /// Level labels, best first.
 pub const LEVELS: &[&str] = &["skeleton", "skeleton_but_digits", "jw>=0.94", "different"];
@@ -16,8 +17,13 @@ pub const LEVELS: &[&str] = &["skeleton", "skeleton_but_digits", "jw>=0.94", "di
 /// The level of an email's local part (`a`, normalized email) against a
 /// username (`b`, normalized username).
 pub fn level(a: &str, b: &str) -> usize {
-    let Some(local) = email::local_skeleton(a) else { return LEVELS.len() - 1 };
-    let handle = username::skeleton(b);
+    level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`level`] of two values with their prepared forms.
+pub fn level_of(a: Value, b: Value) -> usize {
+    let Some((_, _, local)) = a.email() else { return LEVELS.len() - 1 };
+    let handle = b.skeleton();
     if local.is_empty() || handle.is_empty() {
         return LEVELS.len() - 1;
     }
@@ -61,9 +67,14 @@ pub fn name_handles(name: &str) -> Vec<String> {
 /// (`b`, normalized username): the handle's stem, without its digit suffix,
 /// is one of the name's [`name_handles`].
 pub fn name_level(a: &str, b: &str) -> usize {
-    let handle = username::skeleton(b);
+    name_level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`name_level`] of two values with their prepared forms.
+pub fn name_level_of(a: Value, b: Value) -> usize {
+    let handle = b.skeleton();
     let (stem, _) = username::split_digits(&handle);
-    let forms = name_handles(a);
+    let forms = a.name_handles();
     if stem.is_empty() || forms.is_empty() {
         return NAME_LEVELS.len() - 1;
     }
@@ -79,6 +90,7 @@ pub fn name_level(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::email;
 
     fn email(raw: &str) -> String {
         email::normalize(raw).unwrap()

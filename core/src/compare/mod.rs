@@ -22,9 +22,11 @@ pub mod handle;
 pub mod ip;
 pub mod name;
 pub mod phone;
+pub mod prepared;
 pub mod username;
 
 pub use defaults::{default_damping, default_group, default_method};
+pub use prepared::{Forms, Prepared, Value};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -101,16 +103,21 @@ impl Identifier {
 
     /// The level of two normalized values.
     pub fn level(self, a: &str, b: &str) -> usize {
+        self.level_of(Value::plain(a), Value::plain(b))
+    }
+
+    /// The level of two normalized values with their prepared forms.
+    pub fn level_of(self, a: Value, b: Value) -> usize {
         match self {
-            Identifier::Username => username::level(a, b),
-            Identifier::Email => email::level(a, b),
-            Identifier::Handle => handle::level(a, b),
-            Identifier::NameHandle => handle::name_level(a, b),
-            Identifier::Card => card::level(a, b),
-            Identifier::Phone => phone::level(a, b),
-            Identifier::Name => name::level(a, b),
-            Identifier::Date => date::level(a, b),
-            Identifier::Ip => ip::level(a, b),
+            Identifier::Username => username::level_of(a, b),
+            Identifier::Email => email::level_of(a, b),
+            Identifier::Handle => handle::level_of(a, b),
+            Identifier::NameHandle => handle::name_level_of(a, b),
+            Identifier::Card => card::level(a.text, b.text),
+            Identifier::Phone => phone::level_of(a, b),
+            Identifier::Name => name::level(a.text, b.text),
+            Identifier::Date => date::level(a.text, b.text),
+            Identifier::Ip => ip::level(a.text, b.text),
         }
     }
 }
@@ -178,13 +185,19 @@ impl Method {
 
     /// The level of two single normalized values.
     pub fn level(&self, a: &str, b: &str) -> Level {
+        self.level_of(Value::plain(a), Value::plain(b))
+    }
+
+    /// The level of two single normalized values with their prepared forms.
+    pub fn level_of(&self, a: Value, b: Value) -> Level {
         // An identifier comparator decides even for equal strings: two equal
         // masked card numbers are not the same card.
         match self {
-            Method::Identifier(identifier) => return Level(identifier.level(a, b) as u8),
+            Method::Identifier(identifier) => return Level(identifier.level_of(a, b) as u8),
             Method::Plugin { .. } => return Level::MISSING,
             _ => {}
         }
+        let (a, b) = (a.text, b.text);
         if a == b {
             return Level(0);
         }
@@ -231,10 +244,19 @@ impl Comparison {
     /// The level of two records' values: the best over all pairs of values,
     /// or [`Level::MISSING`] when either side has none.
     pub fn compare(&self, a: &[String], b: &[String]) -> Level {
+        self.compare_prepared(a, &[], b, &[])
+    }
+
+    /// [`Self::compare`] of values with their prepared forms (`forms_a[i]`
+    /// those of `a[i]`; missing ones are made as needed).
+    fn compare_prepared(&self, a: &[String], forms_a: &[Forms], b: &[String], forms_b: &[Forms]) -> Level {
+        fn value<'a>(values: &'a [String], forms: &'a [Forms], i: usize) -> Value<'a> {
+            Value { text: values[i].as_str(), forms: forms.get(i).unwrap_or(&Forms::Unprepared) }
+        }
         let mut best = Level::MISSING;
-        for x in a {
-            for y in b {
-                let level = self.method.level(x, y);
+        for i in 0..a.len() {
+            for j in 0..b.len() {
+                let level = self.method.level_of(value(a, forms_a, i), value(b, forms_b, j));
                 if level < best {
                     best = level;
                     if level == Level(0) {
@@ -254,16 +276,28 @@ impl Comparison {
             && matches!(self.method, Method::Identifier(Identifier::Email | Identifier::Card | Identifier::Phone))
     }
 
-    /// The level of two records under this comparison.
-    pub fn compare_records(&self, a: &Record, b: &Record) -> Level {
+    /// The level of records `a` and `b` of `records` under this
+    /// comparison, with their forms in `prepared`.
+    pub fn compare_records(
+        &self,
+        records: &[Record],
+        prepared: &Prepared,
+        (a, b): (RecordIndex, RecordIndex),
+    ) -> Level {
         if let Method::Plugin { .. } = self.method {
             return Level::MISSING;
         }
+        let side = |r: RecordIndex, attribute: usize| {
+            (records[r as usize].normalized[attribute].as_slice(), prepared.forms(r, attribute))
+        };
+        let compare = |(a, forms_a): (&[String], &[Forms]), (b, forms_b): (&[String], &[Forms])| {
+            self.compare_prepared(a, forms_a, b, forms_b)
+        };
         match self.across {
-            None => self.compare(&a.normalized[self.attribute], &b.normalized[self.attribute]),
-            Some(other) => self
-                .compare(&a.normalized[self.attribute], &b.normalized[other])
-                .min(self.compare(&a.normalized[other], &b.normalized[self.attribute])),
+            None => compare(side(a, self.attribute), side(b, self.attribute)),
+            Some(other) => {
+                compare(side(a, self.attribute), side(b, other)).min(compare(side(a, other), side(b, self.attribute)))
+            }
         }
     }
 
@@ -275,10 +309,12 @@ impl Comparison {
 
 /// The comparison vectors of `pairs`: for pair `i`, its level under
 /// comparison `k` is at `i * comparisons.len() + k`. Computed in parallel; the
-/// result does not depend on the thread count.
+/// result does not depend on the thread count, nor on what `prepared` holds
+/// (forms it lacks are made per pair).
 pub fn comparison_vectors(
     comparisons: &[Comparison],
     records: &[Record],
+    prepared: &Prepared,
     pairs: &[(RecordIndex, RecordIndex)],
 ) -> Vec<Level> {
     let width = comparisons.len();
@@ -286,10 +322,9 @@ pub fn comparison_vectors(
     if width == 0 {
         return levels;
     }
-    levels.par_chunks_mut(width).zip(pairs.par_iter()).for_each(|(vector, &(a, b))| {
-        let (a, b) = (&records[a as usize], &records[b as usize]);
+    levels.par_chunks_mut(width).zip(pairs.par_iter()).for_each(|(vector, &pair)| {
         for (level, comparison) in vector.iter_mut().zip(comparisons) {
-            *level = comparison.compare_records(a, b);
+            *level = comparison.compare_records(records, prepared, pair);
         }
     });
     levels

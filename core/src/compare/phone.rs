@@ -19,6 +19,8 @@
 //! Values with fewer than seven digits (the normalizer keeps unreadable text)
 //! are only ever `exact` or `different`.
 
+use super::prepared::Value;
+
 /// The labels of the levels [`level`] gives, best first.
 pub const LEVELS: &[&str] = &["exact", "same_last_digits", "one_digit_off", "different"];
 
@@ -42,28 +44,58 @@ const PREFIX_DIGITS: usize = 3;
 /// assert_eq!(LEVELS[level("+442079460018", "+441619460018")], "different");
 /// ```
 pub fn level(a: &str, b: &str) -> usize {
-    if a == b {
+    level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`level`] of two values with their prepared forms.
+pub fn level_of(a: Value, b: Value) -> usize {
+    if a.text == b.text {
         return EXACT;
     }
-    let (x, y) = (digits(a), digits(b));
+    let (x, y) = (a.digits(), b.digits());
+    let (x, y) = (x.as_bytes(), y.as_bytes());
     if x.len() < SHARED_DIGITS || y.len() < SHARED_DIGITS {
         return DIFFERENT;
     }
     let shared = x.iter().rev().zip(y.iter().rev()).take_while(|(p, q)| p == q).count();
     let front = |d: &[u8]| d[..d.len() - shared].iter().skip_while(|&&c| c == b'0').count();
-    let (front_x, front_y) = (front(&x), front(&y));
+    let (front_x, front_y) = (front(x), front(y));
     let only_prefixes = front_x.min(front_y) == 0 || front_x.max(front_y) <= PREFIX_DIGITS;
     if shared >= SHARED_DIGITS && only_prefixes {
         SAME_LAST_DIGITS
-    } else if strsim::generic_damerau_levenshtein(&x, &y) <= 1 {
+    } else if within_one_edit(x, y) {
         ONE_DIGIT_OFF
     } else {
         DIFFERENT
     }
 }
 
-fn digits(value: &str) -> Vec<u8> {
-    value.bytes().filter(u8::is_ascii_digit).collect()
+/// The digits of a phone value.
+pub(crate) fn digits(value: &str) -> String {
+    value.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Whether two digit strings are at most one edit apart (an insertion, a
+/// deletion, a substitution or a swap of two adjacent digits): Damerau–
+/// Levenshtein distance ≤ 1, without building its table.
+fn within_one_edit(x: &[u8], y: &[u8]) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let head = short.iter().zip(long).take_while(|(p, q)| p == q).count();
+    if head == short.len() {
+        return true;
+    }
+    if short.len() < long.len() {
+        return short[head..] == long[head + 1..];
+    }
+    // Same length: one substitution, or a swap of the first two that differ.
+    short[head + 1..] == long[head + 1..]
+        || (head + 1 < short.len()
+            && short[head] == long[head + 1]
+            && short[head + 1] == long[head]
+            && short[head + 2..] == long[head + 2..])
 }
 
 #[cfg(test)]
@@ -104,6 +136,12 @@ mod tests {
     const VALUES: &str = "\\+?[0-9]{5,13}|\\PC{0,12}";
 
     proptest! {
+        #[test]
+        fn one_edit_is_damerau_levenshtein_distance_one(a in "[0-3]{0,8}", b in "[0-3]{0,8}") {
+            let expected = strsim::damerau_levenshtein(&a, &b) <= 1;
+            prop_assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), expected, "{} / {}", a, b);
+        }
+
         #[test]
         fn levels_are_symmetric_and_deterministic(a in VALUES, b in VALUES) {
             let level_ab = level(&a, &b);

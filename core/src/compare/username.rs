@@ -18,7 +18,8 @@
 //! A digit level needs a non-empty stem: `1234` / `5678` are only compared by
 //! Jaro–Winkler.
 
-use crate::normalize::username::{skeleton, split_digits};
+use super::prepared::Value;
+use crate::normalize::username::split_digits;
 
 /// The level names, best first; the last is "different".
 pub const LEVELS: &[&str] =
@@ -35,10 +36,15 @@ const JW_BANDS: [f64; 2] = [0.94, 0.88];
 /// assert_eq!(LEVELS[level("shadow98", "shadow99")], "skeleton_but_digits");
 /// ```
 pub fn level(a: &str, b: &str) -> usize {
-    if a == b {
+    level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`level`] of two values with their prepared forms.
+pub fn level_of(a: Value, b: Value) -> usize {
+    if a.text == b.text {
         return 0;
     }
-    let (a, b) = (skeleton(a), skeleton(b));
+    let (a, b) = (a.skeleton(), b.skeleton());
     if a == b {
         return 1;
     }
