@@ -202,7 +202,7 @@ impl Store {
         progress: impl Fn(u64),
     ) -> Result<()> {
         let threads = threads.clamp(1, 4);
-        let writer = self.writer(threads, threads * 64_000_000)?;
+        let writer = self.writer(threads, threads * 192_000_000)?;
         let f = self.fields;
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
