@@ -72,6 +72,20 @@ impl Blocks {
         self.starts.push(self.members.len());
     }
 
+    /// Adds `other`'s blocks after these (its strong ones, if any, must
+    /// come before any weak one here).
+    fn append(&mut self, other: Blocks) {
+        if other.first_weak > 0 {
+            assert_eq!(self.first_weak, self.len(), "strong blocks come first");
+            self.first_weak += other.first_weak;
+        }
+        let offset = self.members.len();
+        self.members.extend_from_slice(&other.members);
+        self.starts.extend(other.starts[1..].iter().map(|s| s + offset));
+        self.keys += other.keys;
+        self.oversized.extend(other.oversized);
+    }
+
     /// The number of blocks.
     pub fn len(&self) -> usize {
         self.starts.len() - 1
@@ -286,8 +300,21 @@ impl Store {
 
     /// Every block of the index: the records sharing each key term. A
     /// term's postings are gathered from every segment (their term streams
-    /// merged in order), so the index needs no merge into one segment.
+    /// merged in order), so the index needs no merge into one segment. The
+    /// strong and the weak keys' fields are read in parallel.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
+        let (strong, weak) = rayon::join(
+            || self.field_blocks(Strength::Strong, max_block_size),
+            || self.field_blocks(Strength::Weak, max_block_size),
+        );
+        let mut result = strong?;
+        result.append(weak?);
+        result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(result)
+    }
+
+    /// The blocks of the keys of one strength, in term order.
+    fn field_blocks(&self, strength: Strength, max_block_size: u64) -> Result<Blocks> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let segments = searcher.segment_readers();
@@ -298,48 +325,45 @@ impl Store {
             .map_err(index_error(&self.path))?;
         let mut result = Blocks::default();
         let (mut block, mut parts) = (Vec::new(), Vec::new());
-        for strength in [Strength::Strong, Strength::Weak] {
-            let field = self.fields.keys(strength);
-            let inverted = segments
-                .iter()
-                .map(|segment| segment.inverted_index(field))
-                .collect::<tantivy::Result<Vec<_>>>()
-                .map_err(index_error(&self.path))?;
-            let streams = inverted
-                .iter()
-                .map(|index| index.terms().stream())
-                .collect::<std::io::Result<Vec<_>>>()
-                .map_err(io_index_error(&self.path))?;
-            let mut terms = TermMerger::new(streams);
-            while terms.advance() {
-                result.keys += 1;
-                parts.clear();
-                parts.extend(terms.current_segment_ords_and_term_infos());
-                let size: u64 = parts.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
-                if size < 2 {
-                    continue;
-                }
-                if size > max_block_size {
-                    result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
-                    continue;
-                }
-                block.clear();
-                for (segment, info) in &parts {
-                    let mut postings = inverted[*segment]
-                        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-                        .map_err(io_index_error(&self.path))?;
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        let record = records[*segment].first(doc).expect("every document has a record number");
-                        block.push(record as RecordIndex);
-                        doc = postings.advance();
-                    }
-                }
-                block.sort_unstable();
-                result.push(&block, strength);
+        let field = self.fields.keys(strength);
+        let inverted = segments
+            .iter()
+            .map(|segment| segment.inverted_index(field))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(index_error(&self.path))?;
+        let streams = inverted
+            .iter()
+            .map(|index| index.terms().stream())
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(io_index_error(&self.path))?;
+        let mut terms = TermMerger::new(streams);
+        while terms.advance() {
+            result.keys += 1;
+            parts.clear();
+            parts.extend(terms.current_segment_ords_and_term_infos());
+            let size: u64 = parts.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+            if size < 2 {
+                continue;
             }
+            if size > max_block_size {
+                result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
+                continue;
+            }
+            block.clear();
+            for (segment, info) in &parts {
+                let mut postings = inverted[*segment]
+                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                    .map_err(io_index_error(&self.path))?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let record = records[*segment].first(doc).expect("every document has a record number");
+                    block.push(record as RecordIndex);
+                    doc = postings.advance();
+                }
+            }
+            block.sort_unstable();
+            result.push(&block, strength);
         }
-        result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(result)
     }
 

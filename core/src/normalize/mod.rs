@@ -83,7 +83,83 @@ pub type Flags = Vec<BTreeMap<&'static str, u64>>;
 
 /// Fills each record's normalized values; `kinds[i]` is attribute `i`'s kind
 /// and `contexts[s]` source `s`'s context. Returns the flagged values.
+///
+/// Phone numbers are normalized on one thread beside the rest: the phone
+/// parser's patterns sit behind one process-wide lock, so two threads
+/// parsing phones mostly wait for each other (see [`phone`]).
 pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
+    let phones: Vec<usize> = (0..kinds.len()).filter(|&k| kinds[k] == AttributeKind::Phone).collect();
+    let mut phone_values: Vec<Vec<String>> = Vec::new();
+    if !phones.is_empty() {
+        for record in records.iter_mut() {
+            for &k in &phones {
+                phone_values.push(std::mem::take(&mut record.values[k]));
+            }
+        }
+    }
+    let sources: Vec<u32> = records.iter().map(|r| r.source).collect();
+    let (mut flags, phone_normalized) = rayon::join(
+        || normalize_values(records, kinds, contexts),
+        || {
+            let mut flags: Flags = vec![BTreeMap::new(); kinds.len()];
+            let normalized: Vec<Vec<String>> = phone_values
+                .iter()
+                .enumerate()
+                .map(|(i, values)| {
+                    let (record, attribute) = (i / phones.len(), phones[i % phones.len()]);
+                    let context = &contexts[sources[record] as usize];
+                    normalize_all(AttributeKind::Phone, values, context, &mut flags[attribute])
+                })
+                .collect();
+            (flags, normalized)
+        },
+    );
+    let (phone_flags, phone_normalized) = phone_normalized;
+    merge_flags(&mut flags, phone_flags);
+    let mut raw = phone_values.into_iter();
+    let mut normalized = phone_normalized.into_iter();
+    if !phones.is_empty() {
+        for record in records.iter_mut() {
+            for &k in &phones {
+                record.values[k] = raw.next().expect("one list per record and phone attribute");
+                record.normalized[k] = normalized.next().expect("one list per record and phone attribute");
+            }
+        }
+    }
+    flags
+}
+
+/// The normalized values of one attribute's raw `values` of `kind`, sorted
+/// and without repeats, counting flagged ones in `flags`.
+fn normalize_all(
+    kind: AttributeKind,
+    values: &[String],
+    context: &Context,
+    flags: &mut BTreeMap<&'static str, u64>,
+) -> Vec<String> {
+    let mut normalized = Vec::with_capacity(values.len());
+    for raw in values {
+        let Some((value, flag)) = normalize_and_flag(kind, raw, context) else { continue };
+        if let Some(flag) = flag {
+            *flags.entry(flag).or_default() += 1;
+        }
+        normalized.push(value);
+    }
+    normalized.sort_unstable();
+    normalized.dedup();
+    normalized
+}
+
+fn merge_flags(into: &mut Flags, from: Flags) {
+    for (into, from) in into.iter_mut().zip(from) {
+        for (flag, count) in from {
+            *into.entry(flag).or_default() += count;
+        }
+    }
+}
+
+/// [`normalize_records`] of every attribute's values, in parallel.
+fn normalize_values(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
     let empty = || vec![BTreeMap::new(); kinds.len()];
     records
         .par_iter_mut()
@@ -93,29 +169,13 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
                 .values
                 .iter()
                 .zip(kinds)
-                .enumerate()
-                .map(|(attribute, (values, &kind))| {
-                    let mut normalized = Vec::with_capacity(values.len());
-                    for raw in values {
-                        let Some((value, flag)) = normalize_and_flag(kind, raw, context) else { continue };
-                        if let Some(flag) = flag {
-                            *flags[attribute].entry(flag).or_default() += 1;
-                        }
-                        normalized.push(value);
-                    }
-                    normalized.sort_unstable();
-                    normalized.dedup();
-                    normalized
-                })
+                .zip(&mut flags)
+                .map(|((values, &kind), flags)| normalize_all(kind, values, context, flags))
                 .collect();
             flags
         })
         .reduce(empty, |mut a, b| {
-            for (into, from) in a.iter_mut().zip(b) {
-                for (flag, count) in from {
-                    *into.entry(flag).or_default() += count;
-                }
-            }
+            merge_flags(&mut a, b);
             a
         })
 }
