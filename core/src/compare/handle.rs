@@ -9,6 +9,7 @@
 //! records.
 
 use super::prepared::Value;
+use super::similarity::jaro_winkler_reaching;
 use crate::normalize::username;
 
 /// Level labels, best first.
@@ -35,7 +36,7 @@ pub fn level_of(a: Value, b: Value) -> usize {
     if local_stem == handle_stem && local_stem.chars().count() >= 4 && local_digits != handle_digits {
         return 1;
     }
-    if strsim::jaro_winkler(&local, &handle) >= 0.94 {
+    if jaro_winkler_reaching(&local, &handle, 0.94).is_some_and(|s| s >= 0.94) {
         return 2;
     }
     LEVELS.len() - 1
@@ -81,7 +82,7 @@ pub fn name_level_of(a: Value, b: Value) -> usize {
     if forms.iter().any(|f| f == stem) {
         return 0;
     }
-    if forms.iter().any(|f| strsim::jaro_winkler(f, stem) >= 0.94) {
+    if forms.iter().any(|f| jaro_winkler_reaching(f, stem, 0.94).is_some_and(|s| s >= 0.94)) {
         return 1;
     }
     NAME_LEVELS.len() - 1

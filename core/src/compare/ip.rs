@@ -8,6 +8,8 @@
 
 use std::net::IpAddr;
 
+use super::prepared::Value;
+
 /// The labels of the levels [`level`] gives, best first.
 pub const LEVELS: &[&str] = &["exact", "same_subnet", "different"];
 
@@ -24,12 +26,17 @@ const DIFFERENT: usize = 2;
 /// assert_eq!(LEVELS[level("192.168.1.20", "192.168.2.20")], "different");
 /// ```
 pub fn level(a: &str, b: &str) -> usize {
-    if a == b {
+    level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`level`] of two values with their prepared forms.
+pub fn level_of(a: Value, b: Value) -> usize {
+    if a.text == b.text {
         return EXACT;
     }
-    match (a.parse::<IpAddr>(), b.parse::<IpAddr>()) {
-        (Ok(IpAddr::V4(a)), Ok(IpAddr::V4(b))) if a.octets()[..3] == b.octets()[..3] => SAME_SUBNET,
-        (Ok(IpAddr::V6(a)), Ok(IpAddr::V6(b))) if a.segments()[..4] == b.segments()[..4] => SAME_SUBNET,
+    match (a.ip(), b.ip()) {
+        (Some(IpAddr::V4(a)), Some(IpAddr::V4(b))) if a.octets()[..3] == b.octets()[..3] => SAME_SUBNET,
+        (Some(IpAddr::V6(a)), Some(IpAddr::V6(b))) if a.segments()[..4] == b.segments()[..4] => SAME_SUBNET,
         _ => DIFFERENT,
     }
 }

@@ -23,6 +23,7 @@ pub mod ip;
 pub mod name;
 pub mod phone;
 pub mod prepared;
+pub mod similarity;
 pub mod username;
 
 pub use defaults::{default_damping, default_group, default_method};
@@ -117,7 +118,7 @@ impl Identifier {
             Identifier::Phone => phone::level_of(a, b),
             Identifier::Name => name::level(a.text, b.text),
             Identifier::Date => date::level(a.text, b.text),
-            Identifier::Ip => ip::level(a.text, b.text),
+            Identifier::Ip => ip::level_of(a, b),
         }
     }
 }
@@ -203,7 +204,10 @@ impl Method {
         }
         let band = match self {
             Method::Exact | Method::Identifier(_) | Method::Plugin { .. } => None,
-            Method::JaroWinkler(t) => band_at_least(strsim::jaro_winkler(a, b), t),
+            Method::JaroWinkler(t) => match t.last() {
+                Some(&lowest) => similarity::jaro_winkler_reaching(a, b, lowest).and_then(|s| band_at_least(s, t)),
+                None => None,
+            },
             Method::Jaro(t) => band_at_least(strsim::jaro(a, b), t),
             Method::Levenshtein(d) => band_at_most(strsim::levenshtein(a, b), d),
             Method::DamerauLevenshtein(d) => band_at_most(strsim::damerau_levenshtein(a, b), d),

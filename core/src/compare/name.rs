@@ -23,6 +23,7 @@
 //!   against `robert rivera`): weak, as a first name alone is;
 //! - `different`.
 
+use super::similarity::jaro_winkler_reaching;
 use crate::normalize::name::{canonical_given, phonetic, tokens};
 
 /// The labels of the levels [`level`] gives, best first.
@@ -68,8 +69,9 @@ pub fn level(a: &str, b: &str) -> usize {
     }
     // Ordered, so that the result cannot depend on the argument order.
     let (x, y) = (sorted_a.join(" "), sorted_b.join(" "));
-    let similarity = if x <= y { strsim::jaro_winkler(&x, &y) } else { strsim::jaro_winkler(&y, &x) };
-    if let Some(band) = JW_THRESHOLDS.iter().position(|&t| similarity >= t) {
+    let lowest = JW_THRESHOLDS[JW_THRESHOLDS.len() - 1];
+    let similarity = if x <= y { jaro_winkler_reaching(&x, &y, lowest) } else { jaro_winkler_reaching(&y, &x, lowest) };
+    if let Some(band) = similarity.and_then(|s| JW_THRESHOLDS.iter().position(|&t| s >= t)) {
         return [JW_HIGH, JW_LOW][band];
     }
     let within = |one: &[&str], many: &[&str]| {

@@ -10,6 +10,7 @@
 //! what was prepared.
 
 use std::borrow::Cow;
+use std::net::IpAddr;
 
 use rayon::prelude::*;
 
@@ -32,6 +33,8 @@ pub enum Forms {
     NameHandles(Box<[String]>),
     /// A phone number's digits.
     Digits(Box<str>),
+    /// An IP address, `None` when the value is not one.
+    Ip(Option<IpAddr>),
 }
 
 /// A valid email address's parts.
@@ -50,6 +53,7 @@ pub(crate) enum FormKind {
     Email,
     NameHandles,
     Digits,
+    Ip,
 }
 
 impl FormKind {
@@ -59,6 +63,7 @@ impl FormKind {
             FormKind::Email => Forms::Email(email_parts(value)),
             FormKind::NameHandles => Forms::NameHandles(super::handle::name_handles(value).into()),
             FormKind::Digits => Forms::Digits(super::phone::digits(value).into()),
+            FormKind::Ip => Forms::Ip(value.parse().ok()),
         }
     }
 }
@@ -114,6 +119,14 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The IP address it is, if it is one.
+    pub fn ip(self) -> Option<IpAddr> {
+        match self.forms {
+            Forms::Ip(ip) => *ip,
+            _ => self.text.parse().ok(),
+        }
+    }
+
     /// Its digits.
     pub fn digits(self) -> Cow<'a, str> {
         match self.forms {
@@ -133,7 +146,8 @@ impl Identifier {
             Identifier::Handle => (Some(Email), Some(Skeleton)),
             Identifier::NameHandle => (Some(NameHandles), Some(Skeleton)),
             Identifier::Phone => (Some(Digits), Some(Digits)),
-            Identifier::Card | Identifier::Name | Identifier::Date | Identifier::Ip => (None, None),
+            Identifier::Ip => (Some(Ip), Some(Ip)),
+            Identifier::Card | Identifier::Name | Identifier::Date => (None, None),
         }
     }
 }
@@ -239,5 +253,6 @@ mod tests {
         assert_eq!(plain, fast);
         assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Skeleton(_))));
         assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Email(Some(_)))));
+        assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Ip(Some(_)))));
     }
 }

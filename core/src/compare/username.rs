@@ -19,6 +19,7 @@
 //! Jaro–Winkler.
 
 use super::prepared::Value;
+use super::similarity::jaro_winkler_reaching;
 use crate::normalize::username::split_digits;
 
 /// The level names, best first; the last is "different".
@@ -68,7 +69,7 @@ pub(crate) fn stems_agree(a: &str, b: &str) -> Option<bool> {
 /// Jaro's greedy matching and float sums need not be symmetric.
 pub(crate) fn jw_band(a: &str, b: &str, bands: &[f64]) -> Option<usize> {
     let (x, y) = if a <= b { (a, b) } else { (b, a) };
-    let similarity = strsim::jaro_winkler(x, y);
+    let similarity = jaro_winkler_reaching(x, y, *bands.last()?)?;
     bands.iter().position(|&t| similarity >= t)
 }
 
