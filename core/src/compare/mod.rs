@@ -116,7 +116,7 @@ impl Identifier {
             Identifier::NameHandle => handle::name_level_of(a, b),
             Identifier::Card => card::level(a.text, b.text),
             Identifier::Phone => phone::level_of(a, b),
-            Identifier::Name => name::level(a.text, b.text),
+            Identifier::Name => name::level_of(a, b),
             Identifier::Date => date::level(a.text, b.text),
             Identifier::Ip => ip::level_of(a, b),
         }

@@ -23,6 +23,7 @@
 //!   against `robert rivera`): weak, as a first name alone is;
 //! - `different`.
 
+use super::prepared::Value;
 use super::similarity::jaro_winkler_reaching;
 use crate::normalize::name::{canonical_given, phonetic, tokens};
 
@@ -50,10 +51,15 @@ const JW_THRESHOLDS: [f64; 2] = [0.92, 0.85];
 /// assert_eq!(LEVELS[level("wei", "wei rivera")], "one_token");
 /// ```
 pub fn level(a: &str, b: &str) -> usize {
-    if a == b {
+    level_of(Value::plain(a), Value::plain(b))
+}
+
+/// [`level`] of two values with their prepared forms.
+pub fn level_of(value_a: Value, value_b: Value) -> usize {
+    if value_a.text == value_b.text {
         return EXACT;
     }
-    let (a, b) = (tokens(a), tokens(b));
+    let (a, b) = (tokens(value_a.text), tokens(value_b.text));
     if a.is_empty() || b.is_empty() {
         return DIFFERENT;
     }
@@ -64,7 +70,7 @@ pub fn level(a: &str, b: &str) -> usize {
     if same_after_nicknames_and_initials(&a, &b) || squashed(&a) == squashed(&b) {
         return NICKNAME_OR_INITIAL;
     }
-    if sounds(&a) == sounds(&b) {
+    if value_a.name_sounds() == value_b.name_sounds() {
         return PHONETIC;
     }
     // Ordered, so that the result cannot depend on the argument order.
@@ -101,6 +107,11 @@ fn squashed(words: &[&str]) -> String {
         .flat_map(str::chars)
         .filter(|c| !matches!(c, '-' | '\''))
         .collect()
+}
+
+/// The sorted sounds of a canonical name's words, nicknames resolved.
+pub(crate) fn sounds_of(name: &str) -> Vec<String> {
+    sounds(&tokens(name))
 }
 
 /// The sorted sounds of the words, nicknames resolved.

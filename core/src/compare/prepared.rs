@@ -29,8 +29,13 @@ pub enum Forms {
     /// An email address: its parts, `None` when it is not a valid address.
     Email(Option<EmailParts>),
     /// A person's name: the [handles](super::handle::name_handles) it is
-    /// commonly turned into.
-    NameHandles(Box<[String]>),
+    /// commonly turned into, and its words' [sounds](super::name::sounds).
+    Name {
+        /// Its handles.
+        handles: Box<[String]>,
+        /// Its words' sounds, sorted.
+        sounds: Box<[String]>,
+    },
     /// A phone number's digits.
     Digits(Box<str>),
     /// An IP address, `None` when the value is not one.
@@ -51,7 +56,7 @@ pub struct EmailParts {
 pub(crate) enum FormKind {
     Skeleton,
     Email,
-    NameHandles,
+    Name,
     Digits,
     Ip,
 }
@@ -61,7 +66,10 @@ impl FormKind {
         match self {
             FormKind::Skeleton => Forms::Skeleton(username::skeleton(value).into()),
             FormKind::Email => Forms::Email(email_parts(value)),
-            FormKind::NameHandles => Forms::NameHandles(super::handle::name_handles(value).into()),
+            FormKind::Name => Forms::Name {
+                handles: super::handle::name_handles(value).into(),
+                sounds: super::name::sounds_of(value).into(),
+            },
             FormKind::Digits => Forms::Digits(super::phone::digits(value).into()),
             FormKind::Ip => Forms::Ip(value.parse().ok()),
         }
@@ -114,8 +122,16 @@ impl<'a> Value<'a> {
     /// The handles a name is commonly turned into.
     pub fn name_handles(self) -> Cow<'a, [String]> {
         match self.forms {
-            Forms::NameHandles(handles) => Cow::Borrowed(handles),
+            Forms::Name { handles, .. } => Cow::Borrowed(handles),
             _ => Cow::Owned(super::handle::name_handles(self.text)),
+        }
+    }
+
+    /// The sorted sounds of a name's words.
+    pub fn name_sounds(self) -> Cow<'a, [String]> {
+        match self.forms {
+            Forms::Name { sounds, .. } => Cow::Borrowed(sounds),
+            _ => Cow::Owned(super::name::sounds_of(self.text)),
         }
     }
 
@@ -144,10 +160,11 @@ impl Identifier {
             Identifier::Username => (Some(Skeleton), Some(Skeleton)),
             Identifier::Email => (Some(Email), Some(Email)),
             Identifier::Handle => (Some(Email), Some(Skeleton)),
-            Identifier::NameHandle => (Some(NameHandles), Some(Skeleton)),
+            Identifier::NameHandle => (Some(Name), Some(Skeleton)),
+            Identifier::Name => (Some(Name), Some(Name)),
             Identifier::Phone => (Some(Digits), Some(Digits)),
             Identifier::Ip => (Some(Ip), Some(Ip)),
-            Identifier::Card | Identifier::Name | Identifier::Date => (None, None),
+            Identifier::Card | Identifier::Date => (None, None),
         }
     }
 }
