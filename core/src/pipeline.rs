@@ -169,9 +169,11 @@ impl Run<'_> {
         let ranges = source_ranges(&records, job.sources.len());
         let (model, random) = self.stage("train", |_| Ok(train(job, &records, &prepared, &ranges, &vectors)))?;
         drop(prepared);
-        let damping = Damping::new(&job.comparisons, &records);
-        let (mut links, near) =
-            self.stage("score", |_| Ok(score(job, &model, &damping, &records, &pairs, &vectors, &evidence)))?;
+        let (damping, mut links, near) = self.stage("score", |_| {
+            let damping = Damping::new(&job.comparisons, &records);
+            let (links, near) = score(job, &model, &damping, &records, &pairs, &vectors, &evidence);
+            Ok((damping, links, near))
+        })?;
         let (entities, splits) = self.stage("cluster", |_| Ok(cluster_links(records.len(), &mut links)))?;
         let splits: Vec<output::SplitSummary> = splits
             .iter()

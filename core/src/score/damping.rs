@@ -14,8 +14,10 @@
 //! Splink does it (`u_exact / tf`), with a record's own value left out of its
 //! count, so that a person's own duplicates do not count against them.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::Model;
@@ -27,7 +29,8 @@ use crate::record::Record;
 pub struct Damping {
     /// Per comparison (when damped): records carrying each value seen at
     /// least twice, and the mean of `count − 1` over the pairs sharing a value.
-    frequencies: Vec<Option<(HashMap<String, u32>, f64)>>,
+    /// Comparisons of one attribute share its counts.
+    frequencies: Vec<Option<Arc<(FxHashMap<String, u32>, f64)>>>,
 }
 
 /// A common value whose agreement weight was damped, for the summary.
@@ -45,27 +48,48 @@ pub struct DampedValue {
     pub weight_damped: f64,
 }
 
+/// The records carrying each value of `attribute` seen at least twice, and
+/// the mean of `count − 1` over the pairs sharing a value. Values are
+/// counted borrowed; only the repeated ones are copied.
+fn frequencies(records: &[Record], attribute: usize) -> (FxHashMap<String, u32>, f64) {
+    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+    for record in records {
+        for value in &record.normalized[attribute] {
+            *counts.entry(value.as_str()).or_default() += 1;
+        }
+    }
+    let counts: FxHashMap<String, u32> =
+        counts.into_iter().filter(|&(_, count)| count >= 2).map(|(value, count)| (value.to_string(), count)).collect();
+    // Each value is shared by c(c − 1)/2 pairs; summed in value order, so
+    // that the mean does not depend on the map's order.
+    let mut sizes: Vec<u32> = counts.values().copied().collect();
+    sizes.sort_unstable();
+    let (others, pairs) = sizes.iter().fold((0.0, 0.0), |(others, pairs), &c| {
+        let (c, pairs_sharing) = (f64::from(c), f64::from(c) * (f64::from(c) - 1.0) / 2.0);
+        (others + pairs_sharing * (c - 1.0), pairs + pairs_sharing)
+    });
+    let mean = if pairs > 0.0 { others / pairs } else { 1.0 };
+    (counts, mean)
+}
+
 impl Damping {
-    /// Counts the values of every damped comparison over `records`.
+    /// Counts the values of every damped comparison over `records` (each
+    /// attribute once, attributes in parallel).
     pub fn new(comparisons: &[Comparison], records: &[Record]) -> Damping {
+        let mut attributes: Vec<usize> =
+            comparisons.iter().filter(|c| c.damp_common_values).map(|c| c.attribute).collect();
+        attributes.sort_unstable();
+        attributes.dedup();
+        let counted: Vec<(usize, Arc<(FxHashMap<String, u32>, f64)>)> = attributes
+            .into_par_iter()
+            .map(|attribute| (attribute, Arc::new(frequencies(records, attribute))))
+            .collect();
         let frequencies = comparisons
             .iter()
             .map(|comparison| {
                 comparison.damp_common_values.then(|| {
-                    let mut counts: HashMap<String, u32> = HashMap::new();
-                    for record in records {
-                        for value in &record.normalized[comparison.attribute] {
-                            *counts.entry(value.clone()).or_default() += 1;
-                        }
-                    }
-                    counts.retain(|_, count| *count >= 2);
-                    // Each value is shared by c(c − 1)/2 pairs.
-                    let (others, pairs) = counts.values().fold((0.0, 0.0), |(others, pairs), &c| {
-                        let (c, pairs_sharing) = (f64::from(c), f64::from(c) * (f64::from(c) - 1.0) / 2.0);
-                        (others + pairs_sharing * (c - 1.0), pairs + pairs_sharing)
-                    });
-                    let mean = if pairs > 0.0 { others / pairs } else { 1.0 };
-                    (counts, mean)
+                    let (_, counted) = counted.iter().find(|(a, _)| *a == comparison.attribute).expect("counted above");
+                    Arc::clone(counted)
                 })
             })
             .collect();
@@ -76,8 +100,8 @@ impl Damping {
     /// average agreement `value` is under comparison `k`: 1 for a comparison
     /// without damping or a value carried by one record.
     pub fn factor(&self, k: usize, value: &str) -> f64 {
-        match self.frequencies.get(k) {
-            Some(Some((counts, mean))) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
+        match self.frequencies.get(k).and_then(Option::as_deref) {
+            Some((counts, mean)) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
             _ => 1.0,
         }
     }
@@ -92,7 +116,7 @@ impl Damping {
     pub fn report(&self, model: &Model, per_comparison: usize) -> Vec<DampedValue> {
         let mut report = Vec::new();
         for (k, entry) in self.frequencies.iter().enumerate() {
-            let Some((counts, _)) = entry else { continue };
+            let Some((counts, _)) = entry.as_deref() else { continue };
             let trained = &model.comparisons[k];
             let mut common: Vec<(&String, &u32)> =
                 counts.iter().filter(|(value, _)| self.factor(k, value) > 1.0).collect();
