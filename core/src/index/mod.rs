@@ -228,7 +228,10 @@ impl Store {
         progress: impl Fn(u64),
     ) -> Result<()> {
         let threads = threads.clamp(1, 4);
-        let writer = self.writer(threads, threads * 192_000_000)?;
+        // Up to 400 MB a thread before a segment is written (taken as the
+        // documents come): a million records make three segments, not the
+        // fourteen of 64 MB, and each segment's term dictionary costs.
+        let writer = self.writer(threads, threads * 400_000_000)?;
         let f = self.fields;
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
