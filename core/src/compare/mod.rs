@@ -27,6 +27,7 @@ pub mod similarity;
 pub mod username;
 
 pub use defaults::{default_damping, default_group, default_method};
+use prepared::Side;
 pub use prepared::{Forms, Prepared, Value};
 
 use rayon::prelude::*;
@@ -248,19 +249,15 @@ impl Comparison {
     /// The level of two records' values: the best over all pairs of values,
     /// or [`Level::MISSING`] when either side has none.
     pub fn compare(&self, a: &[String], b: &[String]) -> Level {
-        self.compare_prepared(a, &[], b, &[])
+        self.compare_sides(Side::Plain(a), Side::Plain(b))
     }
 
-    /// [`Self::compare`] of values with their prepared forms (`forms_a[i]`
-    /// those of `a[i]`; missing ones are made as needed).
-    fn compare_prepared(&self, a: &[String], forms_a: &[Forms], b: &[String], forms_b: &[Forms]) -> Level {
-        fn value<'a>(values: &'a [String], forms: &'a [Forms], i: usize) -> Value<'a> {
-            Value { text: values[i].as_str(), forms: forms.get(i).unwrap_or(&Forms::Unprepared) }
-        }
+    /// [`Self::compare`] of two sides' values.
+    fn compare_sides(&self, a: Side, b: Side) -> Level {
         let mut best = Level::MISSING;
         for i in 0..a.len() {
             for j in 0..b.len() {
-                let level = self.method.level_of(value(a, forms_a, i), value(b, forms_b, j));
+                let level = self.method.level_of(a.get(i), b.get(j));
                 if level < best {
                     best = level;
                     if level == Level(0) {
@@ -291,12 +288,8 @@ impl Comparison {
         if let Method::Plugin { .. } = self.method {
             return Level::MISSING;
         }
-        let side = |r: RecordIndex, attribute: usize| {
-            (records[r as usize].normalized[attribute].as_slice(), prepared.forms(r, attribute))
-        };
-        let compare = |(a, forms_a): (&[String], &[Forms]), (b, forms_b): (&[String], &[Forms])| {
-            self.compare_prepared(a, forms_a, b, forms_b)
-        };
+        let side = |r: RecordIndex, attribute: usize| prepared.side(records, r, attribute);
+        let compare = |a, b| self.compare_sides(a, b);
         match self.across {
             None => compare(side(a, self.attribute), side(b, self.attribute)),
             Some(other) => {

@@ -1,13 +1,15 @@
-//! What comparators read of a normalized value beyond its text (a
-//! username's skeleton, an email's parts), made once per value before the
-//! compare stage instead of once per pair: a record meets about a dozen
-//! others in a million-record run, and a skeleton costs more than the
-//! comparison that reads it.
+//! Comparison columns: every compared value of every record, with what
+//! comparators read of it beyond its text (a username's skeleton, an email's
+//! parts), made once per value before the compare stage instead of once per
+//! pair: a record meets about a dozen others in a million-record run, and a
+//! skeleton costs more than the comparison that reads it.
 //!
-//! [`Prepared`] holds these [`Forms`] for every record of a run;
-//! comparators take a value's text with its forms ([`Value`]) and make
-//! whatever was not prepared from the text, so the levels never depend on
-//! what was prepared.
+//! [`Prepared`] keeps the texts and skeletons in one buffer and each
+//! record's values side by side, so a pair's values are a few cache lines
+//! away rather than a chain of pointers through the record (which left a
+//! tenth of the compare stage waiting on memory). Comparators take a value's
+//! text with its forms ([`Value`]) and make whatever was not prepared from
+//! the text, so the levels never depend on what was prepared.
 
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -18,37 +20,37 @@ use super::{Comparison, Identifier, Method};
 use crate::normalize::{email, username};
 use crate::record::{Record, RecordIndex};
 
-/// The forms of one normalized value.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Forms {
+/// The forms of one normalized value, as [`Value`]s hand them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Forms<'a> {
     /// Nothing prepared: comparators make what they need from the text.
     #[default]
     Unprepared,
     /// A username's [skeleton](username::skeleton).
-    Skeleton(Box<str>),
+    Skeleton(&'a str),
     /// An email address: its parts, `None` when it is not a valid address.
-    Email(Option<EmailParts>),
+    Email(Option<EmailParts<'a>>),
     /// A person's name: the [handles](super::handle::name_handles) it is
-    /// commonly turned into, and its words' [sounds](super::name::sounds).
+    /// commonly turned into, and its words' [sounds](super::name::sounds_of).
     Name {
         /// Its handles.
-        handles: Box<[String]>,
+        handles: &'a [String],
         /// Its words' sounds, sorted.
-        sounds: Box<[String]>,
+        sounds: &'a [String],
     },
     /// A phone number's digits.
-    Digits(Box<str>),
+    Digits(&'a str),
     /// An IP address, `None` when the value is not one.
     Ip(Option<IpAddr>),
 }
 
 /// A valid email address's parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmailParts {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailParts<'a> {
     /// Where its `@` is.
     pub at: usize,
     /// Its [local part's skeleton](email::local_skeleton).
-    pub skeleton: Box<str>,
+    pub skeleton: &'a str,
 }
 
 /// Which forms a comparator reads of its values.
@@ -61,24 +63,31 @@ pub(crate) enum FormKind {
     Ip,
 }
 
-impl FormKind {
-    fn make(self, value: &str) -> Forms {
-        match self {
-            FormKind::Skeleton => Forms::Skeleton(username::skeleton(value).into()),
-            FormKind::Email => Forms::Email(email_parts(value)),
-            FormKind::Name => Forms::Name {
-                handles: super::handle::name_handles(value).into(),
-                sounds: super::name::sounds_of(value).into(),
-            },
-            FormKind::Digits => Forms::Digits(super::phone::digits(value).into()),
-            FormKind::Ip => Forms::Ip(value.parse().ok()),
-        }
-    }
+/// A stretch of [`Prepared::text`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
 }
 
-fn email_parts(value: &str) -> Option<EmailParts> {
-    let (local, _) = email::parts(value)?;
-    Some(EmailParts { at: local.len(), skeleton: email::local_skeleton(value)?.into() })
+/// The stored forms of a value: spans of the text buffer, or (names) a
+/// place in [`Prepared::names`].
+#[derive(Debug, Clone, Copy, Default)]
+enum Stored {
+    #[default]
+    Unprepared,
+    Skeleton(Span),
+    Email(Option<(u32, Span)>),
+    Name(u32),
+    Digits(Span),
+    Ip(Option<IpAddr>),
+}
+
+/// One prepared value: its text and its forms.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    text: Span,
+    forms: Stored,
 }
 
 /// A normalized value with its forms.
@@ -87,13 +96,13 @@ pub struct Value<'a> {
     /// The normalized text.
     pub text: &'a str,
     /// What was prepared of it.
-    pub forms: &'a Forms,
+    pub forms: Forms<'a>,
 }
 
 impl<'a> Value<'a> {
     /// A value with nothing prepared.
     pub fn plain(text: &'a str) -> Value<'a> {
-        Value { text, forms: &Forms::Unprepared }
+        Value { text, forms: Forms::Unprepared }
     }
 
     /// Its username skeleton.
@@ -108,12 +117,12 @@ impl<'a> Value<'a> {
     pub fn email(self) -> Option<(&'a str, &'a str, Cow<'a, str>)> {
         let (at, skeleton) = match self.forms {
             Forms::Email(parts) => {
-                let parts = parts.as_ref()?;
-                (parts.at, Cow::Borrowed(&*parts.skeleton))
+                let parts = parts?;
+                (parts.at, Cow::Borrowed(parts.skeleton))
             }
             _ => {
-                let parts = email_parts(self.text)?;
-                (parts.at, Cow::Owned(parts.skeleton.into()))
+                let (local, _) = email::parts(self.text)?;
+                (local.len(), Cow::Owned(email::local_skeleton(self.text)?))
             }
         };
         Some((&self.text[..at], &self.text[at + 1..], skeleton))
@@ -138,7 +147,7 @@ impl<'a> Value<'a> {
     /// The IP address it is, if it is one.
     pub fn ip(self) -> Option<IpAddr> {
         match self.forms {
-            Forms::Ip(ip) => *ip,
+            Forms::Ip(ip) => ip,
             _ => self.text.parse().ok(),
         }
     }
@@ -169,78 +178,179 @@ impl Identifier {
     }
 }
 
-/// Every record's forms, for the attributes that comparisons read them of.
+/// One side of a comparison: an attribute's values on one record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Side<'a> {
+    /// Prepared values.
+    Prepared(&'a Prepared, &'a [Entry]),
+    /// Plain normalized values.
+    Plain(&'a [String]),
+}
+
+impl<'a> Side<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Side::Prepared(_, entries) => entries.len(),
+            Side::Plain(values) => values.len(),
+        }
+    }
+
+    pub(crate) fn get(self, i: usize) -> Value<'a> {
+        match self {
+            Side::Prepared(prepared, entries) => prepared.value(&entries[i]),
+            Side::Plain(values) => Value::plain(&values[i]),
+        }
+    }
+}
+
+/// Every record's compared values with their forms: the comparison columns.
 #[derive(Debug, Default)]
 pub struct Prepared {
-    /// The forms, record after record, attribute after attribute.
-    forms: Vec<Forms>,
-    /// Record `r`'s forms of attribute `k` start at `starts[r * attributes + k]`.
+    /// Texts, skeletons and digits, one after another.
+    text: String,
+    /// A name's handles and sounds.
+    names: Vec<(Vec<String>, Vec<String>)>,
+    /// The values, record after record, attribute after attribute.
+    entries: Vec<Entry>,
+    /// Record `r`'s values of attribute `k` start at `starts[r * attributes + k]`.
     starts: Vec<u32>,
     attributes: usize,
+    /// Whether an attribute's values are here.
+    prepared: Vec<bool>,
 }
 
 impl Prepared {
-    /// The forms `comparisons` read of `records`' values (`attributes` per
-    /// record). An attribute read as two kinds of forms (a job comparing
-    /// one attribute as two kinds) gets the first; the others are made
-    /// per pair.
+    /// The comparison columns of `records` (`attributes` per record): the
+    /// values of every attribute that `comparisons` compare, with the forms
+    /// they read. An attribute read as two kinds of forms (a job comparing
+    /// one attribute as two kinds) gets the first; the others are made per
+    /// pair.
     pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Prepared {
         let mut kinds: Vec<Option<FormKind>> = vec![None; attributes];
+        let mut prepared = vec![false; attributes];
         let mut want = |attribute: usize, kind: Option<FormKind>| {
+            prepared[attribute] = true;
             if kinds[attribute].is_none() {
                 kinds[attribute] = kind;
             }
         };
         for comparison in comparisons {
-            let Method::Identifier(identifier) = comparison.method else { continue };
-            let (first, second) = identifier.form_kinds();
-            want(comparison.attribute, first);
+            let kinds = match comparison.method {
+                Method::Plugin { .. } => continue,
+                Method::Identifier(identifier) => identifier.form_kinds(),
+                _ => (None, None),
+            };
+            want(comparison.attribute, kinds.0);
             // Across two attributes, each side is compared both ways.
-            if let Some(other) = comparison.across {
-                want(other, second);
-            } else {
-                want(comparison.attribute, second);
-            }
+            want(comparison.across.unwrap_or(comparison.attribute), kinds.1);
         }
-        if kinds.iter().all(Option::is_none) {
-            return Prepared::default();
-        }
-        let per_record: Vec<Vec<Forms>> = records
-            .par_iter()
-            .map(|record| {
-                kinds
-                    .iter()
-                    .zip(&record.normalized)
-                    .flat_map(|(kind, values)| values.iter().map(move |value| kind.map(|k| k.make(value))))
-                    .map(Option::unwrap_or_default)
-                    .collect()
+        // Each chunk of records is laid out on its own, then the chunks are
+        // joined (their spans moved by what comes before).
+        let parts: Vec<Prepared> = records
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut part = Prepared { attributes, ..Prepared::default() };
+                for record in chunk {
+                    for (k, values) in record.normalized.iter().enumerate() {
+                        part.starts.push(part.entries.len() as u32);
+                        if !prepared[k] {
+                            continue;
+                        }
+                        for value in values {
+                            let entry = part.entry(value, kinds[k]);
+                            part.entries.push(entry);
+                        }
+                    }
+                }
+                part
             })
             .collect();
-        let mut prepared = Prepared {
-            forms: Vec::with_capacity(per_record.iter().map(Vec::len).sum()),
-            starts: Vec::with_capacity(records.len() * attributes + 1),
-            attributes,
-        };
-        for (record, forms) in records.iter().zip(per_record) {
-            let mut start = prepared.forms.len() as u32;
-            for values in &record.normalized {
-                prepared.starts.push(start);
-                start += values.len() as u32;
-            }
-            prepared.forms.extend(forms);
+        let mut all = Prepared { attributes, prepared, ..Prepared::default() };
+        all.entries.reserve(parts.iter().map(|p| p.entries.len()).sum());
+        all.starts.reserve(records.len() * attributes + 1);
+        for part in parts {
+            let (text, names, entries) = (all.text.len() as u32, all.names.len() as u32, all.entries.len() as u32);
+            all.text.push_str(&part.text);
+            all.names.extend(part.names);
+            all.starts.extend(part.starts.iter().map(|s| s + entries));
+            all.entries.extend(part.entries.iter().map(|e| e.moved(text, names)));
         }
-        prepared.starts.push(prepared.forms.len() as u32);
-        prepared
+        all.starts.push(all.entries.len() as u32);
+        all
     }
 
-    /// Record `r`'s forms of `attribute`'s values, one per value; empty
-    /// when none were prepared.
-    pub fn forms(&self, r: RecordIndex, attribute: usize) -> &[Forms] {
+    /// The stored entry of `value` with the forms of `kind`.
+    fn entry(&mut self, value: &str, kind: Option<FormKind>) -> Entry {
+        let text = self.push(value);
+        let forms = match kind {
+            None => Stored::Unprepared,
+            Some(FormKind::Skeleton) => Stored::Skeleton(self.push(&username::skeleton(value))),
+            Some(FormKind::Email) => Stored::Email(email::parts(value).and_then(|(local, _)| {
+                let skeleton = email::local_skeleton(value)?;
+                Some((local.len() as u32, self.push(&skeleton)))
+            })),
+            Some(FormKind::Name) => {
+                self.names.push((super::handle::name_handles(value), super::name::sounds_of(value)));
+                Stored::Name(self.names.len() as u32 - 1)
+            }
+            Some(FormKind::Digits) => Stored::Digits(self.push(&super::phone::digits(value))),
+            Some(FormKind::Ip) => Stored::Ip(value.parse().ok()),
+        };
+        Entry { text, forms }
+    }
+
+    fn push(&mut self, text: &str) -> Span {
+        let span = Span { start: self.text.len() as u32, len: text.len() as u32 };
+        self.text.push_str(text);
+        span
+    }
+
+    fn span(&self, span: Span) -> &str {
+        &self.text[span.start as usize..(span.start + span.len) as usize]
+    }
+
+    fn value(&self, entry: &Entry) -> Value<'_> {
+        let forms = match entry.forms {
+            Stored::Unprepared => Forms::Unprepared,
+            Stored::Skeleton(span) => Forms::Skeleton(self.span(span)),
+            Stored::Email(parts) => {
+                Forms::Email(parts.map(|(at, span)| EmailParts { at: at as usize, skeleton: self.span(span) }))
+            }
+            Stored::Name(i) => {
+                let (handles, sounds) = &self.names[i as usize];
+                Forms::Name { handles, sounds }
+            }
+            Stored::Digits(span) => Forms::Digits(self.span(span)),
+            Stored::Ip(ip) => Forms::Ip(ip),
+        };
+        Value { text: self.span(entry.text), forms }
+    }
+
+    /// Record `r`'s values of `attribute`: prepared when they are here, else
+    /// the record's own.
+    pub(crate) fn side<'a>(&'a self, records: &'a [Record], r: RecordIndex, attribute: usize) -> Side<'a> {
         let i = r as usize * self.attributes + attribute;
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&start), Some(&end)) => &self.forms[start as usize..end as usize],
-            _ => &[],
+        if self.prepared.get(attribute).copied().unwrap_or(false)
+            && let (Some(&start), Some(&end)) = (self.starts.get(i), self.starts.get(i + 1))
+        {
+            return Side::Prepared(self, &self.entries[start as usize..end as usize]);
         }
+        Side::Plain(&records[r as usize].normalized[attribute])
+    }
+}
+
+impl Entry {
+    /// The entry with its spans `text` bytes and its name `names` places later.
+    fn moved(self, text: u32, names: u32) -> Entry {
+        let by = |span: Span| Span { start: span.start + text, len: span.len };
+        let forms = match self.forms {
+            Stored::Skeleton(span) => Stored::Skeleton(by(span)),
+            Stored::Email(parts) => Stored::Email(parts.map(|(at, span)| (at, by(span)))),
+            Stored::Name(i) => Stored::Name(i + names),
+            Stored::Digits(span) => Stored::Digits(by(span)),
+            other @ (Stored::Unprepared | Stored::Ip(_)) => other,
+        };
+        Entry { text: by(self.text), forms }
     }
 }
 
@@ -268,8 +378,18 @@ mod tests {
         let plain = super::super::comparison_vectors(&job.comparisons, &records, &Prepared::default(), &pairs);
         let fast = super::super::comparison_vectors(&job.comparisons, &records, &prepared, &pairs);
         assert_eq!(plain, fast);
-        assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Skeleton(_))));
-        assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Email(Some(_)))));
-        assert!(prepared.forms.iter().any(|f| matches!(f, Forms::Ip(Some(_)))));
+        let forms: Vec<Forms> = prepared.entries.iter().map(|e| prepared.value(e).forms).collect();
+        assert!(forms.iter().any(|f| matches!(f, Forms::Skeleton(_))));
+        assert!(forms.iter().any(|f| matches!(f, Forms::Email(Some(_)))));
+        assert!(forms.iter().any(|f| matches!(f, Forms::Ip(Some(_)))));
+        assert!(forms.iter().any(|f| matches!(f, Forms::Name { .. })));
+        // Every prepared text is its record's value.
+        for r in (0..records.len() as RecordIndex).step_by(13) {
+            for k in 0..job.attributes.len() {
+                let side = prepared.side(&records, r, k);
+                let texts: Vec<&str> = (0..side.len()).map(|i| side.get(i).text).collect();
+                assert_eq!(texts, records[r as usize].normalized[k].iter().map(String::as_str).collect::<Vec<_>>());
+            }
+        }
     }
 }

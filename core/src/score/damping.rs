@@ -30,7 +30,7 @@ pub struct Damping {
     /// Per comparison (when damped): records carrying each value seen at
     /// least twice, and the mean of `count − 1` over the pairs sharing a value.
     /// Comparisons of one attribute share its counts.
-    frequencies: Vec<Option<Arc<(FxHashMap<String, u32>, f64)>>>,
+    frequencies: Vec<Option<Arc<Frequencies>>>,
 }
 
 /// A common value whose agreement weight was damped, for the summary.
@@ -48,10 +48,18 @@ pub struct DampedValue {
     pub weight_damped: f64,
 }
 
-/// The records carrying each value of `attribute` seen at least twice, and
-/// the mean of `count − 1` over the pairs sharing a value. Values are
-/// counted borrowed; only the repeated ones are copied.
-fn frequencies(records: &[Record], attribute: usize) -> (FxHashMap<String, u32>, f64) {
+/// One attribute's value frequencies.
+#[derive(Debug)]
+struct Frequencies {
+    /// Records carrying each value seen at least twice.
+    counts: FxHashMap<String, u32>,
+    /// The mean of `count − 1` over the pairs sharing a value.
+    mean: f64,
+}
+
+/// The frequencies of `attribute`'s values. Values are counted borrowed;
+/// only the repeated ones are copied.
+fn frequencies(records: &[Record], attribute: usize) -> Frequencies {
     let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
     for record in records {
         for value in &record.normalized[attribute] {
@@ -69,7 +77,7 @@ fn frequencies(records: &[Record], attribute: usize) -> (FxHashMap<String, u32>,
         (others + pairs_sharing * (c - 1.0), pairs + pairs_sharing)
     });
     let mean = if pairs > 0.0 { others / pairs } else { 1.0 };
-    (counts, mean)
+    Frequencies { counts, mean }
 }
 
 impl Damping {
@@ -80,7 +88,7 @@ impl Damping {
             comparisons.iter().filter(|c| c.damp_common_values).map(|c| c.attribute).collect();
         attributes.sort_unstable();
         attributes.dedup();
-        let counted: Vec<(usize, Arc<(FxHashMap<String, u32>, f64)>)> = attributes
+        let counted: Vec<(usize, Arc<Frequencies>)> = attributes
             .into_par_iter()
             .map(|attribute| (attribute, Arc::new(frequencies(records, attribute))))
             .collect();
@@ -101,7 +109,7 @@ impl Damping {
     /// without damping or a value carried by one record.
     pub fn factor(&self, k: usize, value: &str) -> f64 {
         match self.frequencies.get(k).and_then(Option::as_deref) {
-            Some((counts, mean)) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
+            Some(Frequencies { counts, mean }) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
             _ => 1.0,
         }
     }
@@ -116,7 +124,7 @@ impl Damping {
     pub fn report(&self, model: &Model, per_comparison: usize) -> Vec<DampedValue> {
         let mut report = Vec::new();
         for (k, entry) in self.frequencies.iter().enumerate() {
-            let Some((counts, _)) = entry.as_deref() else { continue };
+            let Some(Frequencies { counts, .. }) = entry.as_deref() else { continue };
             let trained = &model.comparisons[k];
             let mut common: Vec<(&String, &u32)> =
                 counts.iter().filter(|(value, _)| self.factor(k, value) > 1.0).collect();
