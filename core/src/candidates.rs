@@ -166,7 +166,13 @@ pub fn candidate_pairs_from(
         .collect();
     let pairs_in_blocks = chunks.iter().map(|c| c.1).sum();
     let weak_only_pairs = chunks.iter().map(|c| c.2).sum();
-    let mut pairs: Vec<Pair> = chunks.into_iter().flat_map(|c| c.0).collect();
+    // Joined into one list of the exact size, each chunk freed once copied:
+    // the pairs are the run's largest list, and growing it by doubling held
+    // up to three copies at once.
+    let mut pairs: Vec<Pair> = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+    for (chunk, _, _) in chunks {
+        pairs.extend_from_slice(&chunk);
+    }
     if first > 0 {
         // Pairs with an earlier record come out under the later one.
         pairs.par_sort_unstable();

@@ -333,7 +333,8 @@ impl Ingest<'_> {
         // The atomic point: the new records and the generation naming their
         // outputs, in one commit.
         store.write(
-            &records[first as usize..],
+            &mut records[first as usize..],
+            None,
             first,
             &names,
             &all.attributes,

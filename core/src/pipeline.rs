@@ -136,13 +136,24 @@ impl Run<'_> {
         let store = self.stage("index", |run| {
             let store = Store::create(run.output)?;
             let bar = progress::bar("index", records.len() as u64);
-            store.write(&records, 0, &source_names, &job.attributes, &job.blocking.keys, run.threads, None, |n| {
-                bar.inc(n)
-            })?;
+            // Raw values nothing reads after indexing are freed as they are
+            // stored: all but those of the attributes matcher plugins compare
+            // (a plugin gets both forms), a large share of the records' memory.
+            let keep_raw = raw_values_read(job);
+            store.write(
+                &mut records,
+                Some(&keep_raw),
+                0,
+                &source_names,
+                &job.attributes,
+                &job.blocking.keys,
+                run.threads,
+                None,
+                |n| bar.inc(n),
+            )?;
             bar.finish_and_clear();
             Ok(store)
         })?;
-        drop_raw_values(job, &mut records);
         let source_of: Vec<u32> = records.iter().map(|r| r.source).collect();
         let (pairs, blocking) = self.stage("candidates", |_| {
             let blocks = store.blocks(job.blocking.max_block_size)?;
@@ -288,20 +299,6 @@ impl Run<'_> {
         }
         Ok((records, rejects, sources))
     }
-}
-
-/// Frees the raw values that nothing reads after the index has stored them:
-/// all but those of the attributes matcher plugins compare (a plugin gets
-/// both forms): a large share of the records' memory.
-fn drop_raw_values(job: &Job, records: &mut [Record]) {
-    let kept = raw_values_read(job);
-    records.par_iter_mut().for_each(|record| {
-        for (values, &keep) in record.values.iter_mut().zip(&kept) {
-            if !keep {
-                *values = Vec::new();
-            }
-        }
-    });
 }
 
 /// Per attribute of `job`: whether its raw values are read after indexing

@@ -214,11 +214,15 @@ impl Store {
     /// Adds `records`, numbered from `first` by position, with their keys,
     /// and commits them as new segments, with `generation` when given (see
     /// [`Store::set_generation`]): until that commit, readers see none of
-    /// them.
+    /// them. With `keep_raw`, each record's raw values of the attributes it
+    /// marks `false` are freed once stored, a chunk at a time: the index
+    /// holds them from then on, and freeing them as the writer's buffers
+    /// grow keeps the run's peak memory down.
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         &self,
-        records: &[Record],
+        records: &mut [Record],
+        keep_raw: Option<&[bool]>,
         first: RecordIndex,
         sources: &[String],
         attributes: &[Attribute],
@@ -228,10 +232,10 @@ impl Store {
         progress: impl Fn(u64),
     ) -> Result<()> {
         let threads = threads.clamp(1, 4);
-        // Up to 400 MB a thread before a segment is written (taken as the
+        // Up to 300 MB a thread before a segment is written (taken as the
         // documents come): a million records make three segments, not the
         // fourteen of 64 MB, and each segment's term dictionary costs.
-        let writer = self.writer(threads, threads * 400_000_000)?;
+        let writer = self.writer(threads, threads * 300_000_000)?;
         let f = self.fields;
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
@@ -258,11 +262,18 @@ impl Store {
         };
         // Documents are built in parallel a chunk at a time (their key terms
         // cost more than indexing them), then added in record order.
-        for (chunk, part) in records.chunks(DOCUMENT_CHUNK).enumerate() {
+        for (chunk, part) in records.chunks_mut(DOCUMENT_CHUNK).enumerate() {
             let documents: Vec<TantivyDocument> =
                 part.par_iter().enumerate().map(|(i, record)| document(chunk * DOCUMENT_CHUNK + i, record)).collect();
             for document in documents {
                 writer.add_document(document).map_err(index_error(&self.path))?;
+            }
+            if let Some(keep) = keep_raw {
+                for record in part.iter_mut() {
+                    for (values, _) in record.values.iter_mut().zip(keep).filter(|(_, keep)| !**keep) {
+                        *values = Vec::new();
+                    }
+                }
             }
             progress(part.len() as u64);
         }
@@ -633,8 +644,10 @@ mod tests {
         let sources = ["people".to_string()];
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
-        store.write(&first, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
-        store.write(&second, 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
+        store.write(&mut first.clone(), None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        let mut written = second.clone();
+        store.write(&mut written, Some(&[false]), 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
+        assert!(written.iter().all(|r| r.values == [Vec::<String>::new()]), "raw values freed once stored");
         let reader = store.index.reader().unwrap();
         assert_eq!(reader.searcher().segment_readers().len(), 2, "two commits, two segments");
         let blocks = store.blocks(500).unwrap();
@@ -654,7 +667,9 @@ mod tests {
         let store = Store::create(dir.path()).unwrap();
         assert_eq!(store.generation().unwrap(), None);
         let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
-        store.write(&[person("1", "a@x.org")], 0, &["people".into()], &attributes, &[], 1, None, |_| {}).unwrap();
+        store
+            .write(&mut [person("1", "a@x.org")], None, 0, &["people".into()], &attributes, &[], 1, None, |_| {})
+            .unwrap();
         assert_eq!(store.generation().unwrap(), None, "a commit without a generation");
         store.set_generation(1).unwrap();
         assert_eq!(Store::open(dir.path()).unwrap().generation().unwrap(), Some(1));
