@@ -224,8 +224,9 @@ impl Prepared {
     /// values of every attribute that `comparisons` compare, with the forms
     /// they read. An attribute read as two kinds of forms (a job comparing
     /// one attribute as two kinds) gets the first; the others are made per
-    /// pair.
-    pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Prepared {
+    /// pair. `None` when the texts pass 4 GiB, more than the columns'
+    /// 32-bit offsets reach (some hundred million records).
+    pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Option<Prepared> {
         let mut kinds: Vec<Option<FormKind>> = vec![None; attributes];
         let mut prepared = vec![false; attributes];
         let mut want = |attribute: usize, kind: Option<FormKind>| {
@@ -269,14 +270,18 @@ impl Prepared {
         all.entries.reserve(parts.iter().map(|p| p.entries.len()).sum());
         all.starts.reserve(records.len() * attributes + 1);
         for part in parts {
-            let (text, names, entries) = (all.text.len() as u32, all.names.len() as u32, all.entries.len() as u32);
+            let (text, names, entries) = (
+                u32::try_from(all.text.len() + part.text.len()).ok()? - part.text.len() as u32,
+                all.names.len() as u32,
+                u32::try_from(all.entries.len() + part.entries.len()).ok()? - part.entries.len() as u32,
+            );
             all.text.push_str(&part.text);
             all.names.extend(part.names);
             all.starts.extend(part.starts.iter().map(|s| s + entries));
             all.entries.extend(part.entries.iter().map(|e| e.moved(text, names)));
         }
         all.starts.push(all.entries.len() as u32);
-        all
+        Some(all)
     }
 
     /// The stored entry of `value` with the forms of `kind`.
@@ -299,6 +304,8 @@ impl Prepared {
         Entry { text, forms }
     }
 
+    /// Appends `text` to a part's buffer (a few thousand records' values:
+    /// far below 4 GiB; [`Prepared::new`] checks the joined buffer).
     fn push(&mut self, text: &str) -> Span {
         let span = Span { start: self.text.len() as u32, len: text.len() as u32 };
         self.text.push_str(text);
@@ -370,7 +377,7 @@ mod tests {
         let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
         let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
         normalize_records(&mut records, &kinds, &contexts);
-        let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
+        let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len()).expect("the demo fits");
         let pairs: Vec<(RecordIndex, RecordIndex)> = (0..records.len() as RecordIndex - 1)
             .step_by(7)
             .map(|a| (a, (a * 31 + 5) % records.len() as RecordIndex))
