@@ -267,6 +267,7 @@ impl Prepared {
             })
             .collect();
         let mut all = Prepared { attributes, prepared, ..Prepared::default() };
+        all.text.reserve(parts.iter().map(|p| p.text.len()).sum());
         all.entries.reserve(parts.iter().map(|p| p.entries.len()).sum());
         all.starts.reserve(records.len() * attributes + 1);
         for part in parts {
