@@ -28,7 +28,8 @@
 //! [username skeletons]: crate::normalize::username::skeleton
 
 use super::prepared::Value;
-use super::username::{jw_band, stems_agree};
+use super::similarity::jaro_winkler_band;
+use super::username::stems_agree;
 use crate::normalize::email::typo_of;
 
 /// The level names, best first; the last is "different".
@@ -93,7 +94,7 @@ pub fn level_of(a: Value, b: Value) -> usize {
         return 0;
     }
     let different = LEVELS.len() - 1;
-    let jw_level = |x: &str, y: &str| jw_band(x, y, &JW_BANDS).map_or(different, |band| JW_LEVEL + band);
+    let jw_level = |x: &str, y: &str| jaro_winkler_band(x, y, &JW_BANDS).map_or(different, |band| JW_LEVEL + band);
     let (Some((local_a, domain_a, skeleton_a)), Some((local_b, domain_b, skeleton_b))) = (a.email(), b.email()) else {
         return jw_level(a.text, b.text);
     };

@@ -24,7 +24,7 @@
 //! - `different`.
 
 use super::prepared::Value;
-use super::similarity::jaro_winkler_reaching;
+use super::similarity::jaro_winkler_band;
 use crate::normalize::name::{canonical_given, phonetic, tokens};
 
 /// The labels of the levels [`level`] gives, best first.
@@ -73,11 +73,7 @@ pub fn level_of(value_a: Value, value_b: Value) -> usize {
     if value_a.name_sounds() == value_b.name_sounds() {
         return PHONETIC;
     }
-    // Ordered, so that the result cannot depend on the argument order.
-    let (x, y) = (sorted_a.join(" "), sorted_b.join(" "));
-    let lowest = JW_THRESHOLDS[JW_THRESHOLDS.len() - 1];
-    let similarity = if x <= y { jaro_winkler_reaching(&x, &y, lowest) } else { jaro_winkler_reaching(&y, &x, lowest) };
-    if let Some(band) = similarity.and_then(|s| JW_THRESHOLDS.iter().position(|&t| s >= t)) {
+    if let Some(band) = jaro_winkler_band(&sorted_a.join(" "), &sorted_b.join(" "), &JW_THRESHOLDS) {
         return [JW_HIGH, JW_LOW][band];
     }
     let within = |one: &[&str], many: &[&str]| {

@@ -28,6 +28,15 @@ pub fn jaro_winkler_reaching(a: &str, b: &str, at_least: f64) -> Option<f64> {
     Some(strsim::jaro_winkler(a, b))
 }
 
+/// The first band (index into `bands`, descending) that the Jaro–Winkler
+/// similarity of `a` and `b` reaches. The arguments are put in order first:
+/// Jaro's greedy matching and float sums need not be symmetric.
+pub(crate) fn jaro_winkler_band(a: &str, b: &str, bands: &[f64]) -> Option<usize> {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let similarity = jaro_winkler_reaching(x, y, *bands.last()?)?;
+    bands.iter().position(|&t| similarity >= t)
+}
+
 /// An upper bound of the Jaro–Winkler similarity of two ASCII strings;
 /// `None` for other strings (no bound is computed).
 fn jaro_winkler_bound(a: &str, b: &str) -> Option<f64> {

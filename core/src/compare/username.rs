@@ -19,7 +19,7 @@
 //! Jaro–Winkler.
 
 use super::prepared::Value;
-use super::similarity::jaro_winkler_reaching;
+use super::similarity::jaro_winkler_band;
 use crate::normalize::username::split_digits;
 
 /// The level names, best first; the last is "different".
@@ -52,7 +52,7 @@ pub fn level_of(a: Value, b: Value) -> usize {
     if let Some(one_side_only) = stems_agree(&a, &b) {
         return if one_side_only { 2 } else { 3 };
     }
-    jw_band(&a, &b, &JW_BANDS).map_or(LEVELS.len() - 1, |band| 4 + band)
+    jaro_winkler_band(&a, &b, &JW_BANDS).map_or(LEVELS.len() - 1, |band| 4 + band)
 }
 
 /// When two different skeletons have the same non-empty stem: whether only
@@ -62,15 +62,6 @@ pub(crate) fn stems_agree(a: &str, b: &str) -> Option<bool> {
     let ((stem_a, digits_a), (stem_b, digits_b)) = (split_digits(a), split_digits(b));
     (stem_a == stem_b && !stem_a.is_empty() && digits_a != digits_b)
         .then_some(digits_a.is_empty() || digits_b.is_empty())
-}
-
-/// The first band (index into `bands`, descending) that the Jaro–Winkler
-/// similarity of `a` and `b` reaches. The arguments are put in order first:
-/// Jaro's greedy matching and float sums need not be symmetric.
-pub(crate) fn jw_band(a: &str, b: &str, bands: &[f64]) -> Option<usize> {
-    let (x, y) = if a <= b { (a, b) } else { (b, a) };
-    let similarity = jaro_winkler_reaching(x, y, *bands.last()?)?;
-    bands.iter().position(|&t| similarity >= t)
 }
 
 #[cfg(test)]
