@@ -122,7 +122,7 @@ impl<'a> Value<'a> {
             }
             _ => {
                 let (local, _) = email::parts(self.text)?;
-                (local.len(), Cow::Owned(email::local_skeleton(self.text)?))
+                (local.len(), Cow::Owned(email::skeleton_of_local(local)))
             }
         };
         Some((&self.text[..at], &self.text[at + 1..], skeleton))
@@ -291,10 +291,9 @@ impl Prepared {
         let forms = match kind {
             None => Stored::Unprepared,
             Some(FormKind::Skeleton) => Stored::Skeleton(self.push(&username::skeleton(value))),
-            Some(FormKind::Email) => Stored::Email(email::parts(value).and_then(|(local, _)| {
-                let skeleton = email::local_skeleton(value)?;
-                Some((local.len() as u32, self.push(&skeleton)))
-            })),
+            Some(FormKind::Email) => Stored::Email(
+                email::parts(value).map(|(local, _)| (local.len() as u32, self.push(&email::skeleton_of_local(local)))),
+            ),
             Some(FormKind::Name) => {
                 self.names.push((super::handle::name_handles(value), super::name::sounds_of(value)));
                 Stored::Name(self.names.len() as u32 - 1)

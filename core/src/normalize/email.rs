@@ -97,11 +97,16 @@ pub fn typo_of(domain: &str) -> Option<&'static str> {
 /// for an invalid address.
 pub fn local_skeleton(canonical: &str) -> Option<String> {
     let (local, _) = parts(canonical)?;
+    Some(skeleton_of_local(local))
+}
+
+/// [`local_skeleton`] of a valid address's local part, already split off.
+pub fn skeleton_of_local(local: &str) -> String {
     let local = match local.split_once('+') {
         Some((base, _)) if !base.is_empty() => base,
         _ => local,
     };
-    Some(username::skeleton(local))
+    username::skeleton(local)
 }
 
 /// What an analyst should know about a canonical address:
