@@ -37,7 +37,7 @@ use crate::read::{self, Reject};
 use crate::record::{Record, RecordIndex};
 use crate::relationships::{self, NearPair};
 use crate::score::em::{self, Parameters};
-use crate::score::{ComparisonModel, Damping, Model, Training, sample};
+use crate::score::{ComparisonModel, Damping, Model, Scorer, Training, sample};
 
 /// The match probability from which a pair below the threshold is a near match.
 const NEAR_MATCH: f64 = 0.5;
@@ -627,13 +627,14 @@ pub(crate) fn score(
     evidence: &[MatcherEvidence],
 ) -> (Vec<Link>, Vec<NearPair>) {
     let width = job.comparisons.len().max(1);
+    let scorer = Scorer::new(model, &job.comparisons, damping);
     let bar = progress::bar("score", pairs.len() as u64);
     let mut scored: Vec<Result<Link, NearPair>> = Vec::new();
     for (chunk, (pairs, vectors)) in pairs.chunks(CHUNK).zip(vectors.chunks(CHUNK * width)).enumerate() {
         scored.par_extend(pairs.par_iter().zip(vectors.par_chunks(width)).enumerate().filter_map(
             |(i, (&(a, b), vector))| {
                 let (ra, rb) = (&records[a as usize], &records[b as usize]);
-                let score = model.score(&job.comparisons, damping, ra, rb, vector);
+                let score = scorer.score(ra, rb, vector);
                 if score.probability < job.threshold {
                     // Below the threshold but better than even odds: a near match.
                     return (score.probability >= NEAR_MATCH).then_some(Err(NearPair {
@@ -642,7 +643,7 @@ pub(crate) fn score(
                         probability: score.probability,
                     }));
                 }
-                let mut contributions = model.contributions(&job.comparisons, damping, ra, rb, vector);
+                let mut contributions = scorer.contributions(ra, rb, vector);
                 contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
                 let evidence = contributions
                     .iter()

@@ -181,6 +181,7 @@ pub struct FailedBatch {
 use crate::compare::Level;
 use crate::record::{Record, RecordIndex};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 impl Matcher {
     /// Fills column `comparison` (of `width`) of `vectors` for `pairs` (the
@@ -204,7 +205,7 @@ impl Matcher {
             .enumerate()
             .map(|(b, batch)| {
                 let start = b * BATCH;
-                let mut slot: std::collections::HashMap<RecordIndex, u32> = std::collections::HashMap::new();
+                let mut slot: FxHashMap<RecordIndex, u32> = FxHashMap::default();
                 let mut subjects = Vec::new();
                 let mut sent = Vec::new();
                 let mut which = Vec::new();

@@ -132,16 +132,7 @@ impl Model {
         b: &Record,
         vector: &[Level],
     ) -> Vec<Contribution> {
-        vector
-            .iter()
-            .enumerate()
-            .filter(|(_, level)| !level.is_missing())
-            .map(|(k, &level)| Contribution {
-                comparison: k,
-                level,
-                weight: self.level_weight(comparisons, damping, k, level, a, b),
-            })
-            .collect()
+        Scorer::new(self, comparisons, damping).contributions(a, b, vector)
     }
 
     /// The match weight and probability of a pair from its comparison vector.
@@ -153,33 +144,64 @@ impl Model {
         b: &Record,
         vector: &[Level],
     ) -> Score {
+        Scorer::new(self, comparisons, damping).score(a, b, vector)
+    }
+}
+
+/// A model ready to score many pairs: each level's weight and the prior's
+/// worked out once, not per pair (the same numbers [`Model::score`] gives).
+#[derive(Debug)]
+pub struct Scorer<'a> {
+    model: &'a Model,
+    comparisons: &'a [Comparison],
+    damping: &'a Damping,
+    /// `weights[k][level]`: [`ComparisonModel::weight`].
+    weights: Vec<Vec<f64>>,
+    prior_weight: f64,
+    u_floor: f64,
+}
+
+impl<'a> Scorer<'a> {
+    /// The scorer of `model` for the job's `comparisons`, with `damping`.
+    pub fn new(model: &'a Model, comparisons: &'a [Comparison], damping: &'a Damping) -> Scorer<'a> {
+        let weights =
+            model.comparisons.iter().map(|c| (0..c.m.len()).map(|l| c.weight(Level(l as u8))).collect()).collect();
+        Scorer { model, comparisons, damping, weights, prior_weight: model.prior_weight(), u_floor: model.u_floor() }
+    }
+
+    /// The contribution of each comparison to the weight of records `a` and
+    /// `b`, given their comparison vector.
+    pub fn contributions(&self, a: &Record, b: &Record, vector: &[Level]) -> Vec<Contribution> {
+        vector
+            .iter()
+            .enumerate()
+            .filter(|(_, level)| !level.is_missing())
+            .map(|(k, &level)| Contribution { comparison: k, level, weight: self.level_weight(k, level, a, b) })
+            .collect()
+    }
+
+    /// The match weight and probability of a pair from its comparison vector.
+    pub fn score(&self, a: &Record, b: &Record, vector: &[Level]) -> Score {
         let weights = vector
             .iter()
             .enumerate()
             .filter(|(_, level)| !level.is_missing())
-            .map(|(k, &level)| (k, self.level_weight(comparisons, damping, k, level, a, b)));
-        let weight = self.prior_weight() + combine(&self.groups, weights);
+            .map(|(k, &level)| (k, self.level_weight(k, level, a, b)));
+        let weight = self.prior_weight + combine(&self.model.groups, weights);
         Score { weight, probability: probability(weight) }
     }
 
-    fn level_weight(
-        &self,
-        comparisons: &[Comparison],
-        damping: &Damping,
-        k: usize,
-        level: Level,
-        a: &Record,
-        b: &Record,
-    ) -> f64 {
-        let model = &self.comparisons[k];
-        if level == Level(0) && comparisons[k].damp_common_values {
-            let attribute = comparisons[k].attribute;
-            if let Some(value) = comparisons[k].shared_value(&a.normalized[attribute], &b.normalized[attribute]) {
-                let u = damping.damped_u(k, value, model.u[0], self.u_floor());
+    fn level_weight(&self, k: usize, level: Level, a: &Record, b: &Record) -> f64 {
+        let comparison = &self.comparisons[k];
+        if level == Level(0) && comparison.damp_common_values {
+            let attribute = comparison.attribute;
+            if let Some(value) = comparison.shared_value(&a.normalized[attribute], &b.normalized[attribute]) {
+                let model = &self.model.comparisons[k];
+                let u = self.damping.damped_u(k, value, model.u[0], self.u_floor);
                 return (model.m[0] / u).log2();
             }
         }
-        model.weight(level)
+        self.weights[k][level.0 as usize]
     }
 }
 
