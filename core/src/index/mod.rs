@@ -239,18 +239,19 @@ impl Store {
         let f = self.fields;
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
-            let mut raw = Map::new();
-            for (attribute, values) in attributes.iter().zip(&record.values) {
-                if !values.is_empty() {
-                    raw.insert(attribute.name.clone(), Value::from(values.clone()));
-                }
-            }
+            // Serialized borrowed, in name order (as a JSON object of serde_json's is).
+            let raw: BTreeMap<&str, &Vec<String>> = attributes
+                .iter()
+                .zip(&record.values)
+                .filter(|(_, values)| !values.is_empty())
+                .map(|(attribute, values)| (attribute.name.as_str(), values))
+                .collect();
             let mut document = doc!(
                 f.record => number,
                 f.source => sources[record.source as usize].as_str(),
                 f.record_id => record.id.as_str(),
                 f.line => record.line,
-                f.values => Value::Object(raw).to_string(),
+                f.values => serde_json::to_string(&raw).expect("strings serialize"),
                 f.normalized => serde_json::to_string(&record.normalized).expect("strings serialize"),
             );
             for key in keys {
