@@ -18,7 +18,7 @@ use sleuth_core::pipeline::{self, RunOptions};
 use sleuth_core::read::read_source;
 use sleuth_core::record::Record;
 use sleuth_core::score::em::pattern_counts;
-use sleuth_core::score::{Damping, Model};
+use sleuth_core::score::{Damping, Model, Scorer};
 
 struct Demo {
     job: Job,
@@ -50,13 +50,12 @@ fn stages(c: &mut Criterion) {
     let prepared = Prepared::new(&job.comparisons, records, job.attributes.len()).unwrap();
     let vectors = comparison_vectors(&job.comparisons, records, &prepared, &pairs);
     let damping = Damping::new(&job.comparisons, records);
+    let scorer = Scorer::new(&demo.model, &job.comparisons, &damping);
     let width = job.comparisons.len();
     let scores: Vec<f64> = pairs
         .iter()
         .zip(vectors.chunks(width))
-        .map(|(&(a, b), v)| {
-            demo.model.score(&job.comparisons, &damping, &records[a as usize], &records[b as usize], v).probability
-        })
+        .map(|(&(a, b), v)| scorer.score(&records[a as usize], &records[b as usize], v).probability)
         .collect();
     let links: Vec<_> =
         pairs.iter().zip(&scores).filter(|(_, p)| **p >= job.threshold).map(|(&(a, b), &p)| (a, b, p, false)).collect();
@@ -79,9 +78,7 @@ fn stages(c: &mut Criterion) {
             pairs
                 .iter()
                 .zip(vectors.chunks(width))
-                .map(|(&(a, b), v)| {
-                    demo.model.score(&job.comparisons, &damping, &records[a as usize], &records[b as usize], v).weight
-                })
+                .map(|(&(a, b), v)| scorer.score(&records[a as usize], &records[b as usize], v).weight)
                 .sum::<f64>()
         })
     });

@@ -26,7 +26,7 @@ use crate::output;
 use crate::pipeline;
 use crate::read;
 use crate::record::Record;
-use crate::score::{self, Damping, Model, probability};
+use crate::score::{self, Damping, Model, Scorer, probability};
 
 /// One comparison of the pair.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,8 +158,9 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let rules: BTreeMap<usize, String> =
         evidence.iter().filter_map(|e| e.rule(0).map(|rule| (e.comparison, rule.to_string()))).collect();
     let damping = Damping::new(&job.comparisons, &records);
-    let contributions = model.contributions(&job.comparisons, &damping, ra, rb, &vector);
-    let score = model.score(&job.comparisons, &damping, ra, rb, &vector);
+    let scorer = Scorer::new(&model, &job.comparisons, &damping);
+    let contributions = scorer.contributions(ra, rb, &vector);
+    let score = scorer.score(ra, rb, &vector);
     let counts: BTreeMap<usize, bool> = contributions
         .iter()
         .zip(score::counted(&model.groups, &contributions))

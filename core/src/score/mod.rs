@@ -121,35 +121,10 @@ impl Model {
     pub fn u_floor(&self) -> f64 {
         1.0 / self.training.eligible_pairs.max(1.0)
     }
-
-    /// The contribution of each comparison to the weight of records `a` and
-    /// `b`, given their comparison vector.
-    pub fn contributions(
-        &self,
-        comparisons: &[Comparison],
-        damping: &Damping,
-        a: &Record,
-        b: &Record,
-        vector: &[Level],
-    ) -> Vec<Contribution> {
-        Scorer::new(self, comparisons, damping).contributions(a, b, vector)
-    }
-
-    /// The match weight and probability of a pair from its comparison vector.
-    pub fn score(
-        &self,
-        comparisons: &[Comparison],
-        damping: &Damping,
-        a: &Record,
-        b: &Record,
-        vector: &[Level],
-    ) -> Score {
-        Scorer::new(self, comparisons, damping).score(a, b, vector)
-    }
 }
 
-/// A model ready to score many pairs: each level's weight and the prior's
-/// worked out once, not per pair (the same numbers [`Model::score`] gives).
+/// A model ready to score pairs: each level's weight and the prior's worked
+/// out once, not per pair.
 #[derive(Debug)]
 pub struct Scorer<'a> {
     model: &'a Model,
