@@ -136,7 +136,8 @@ impl BlockingKey {
 /// enough for a candidate pair on its own. A weak key (a name token, an
 /// n-gram of a handle, an IP address) is shared by strangers as the data
 /// grows: a pair sharing only weak keys becomes a candidate when it shares
-/// two of them, or one block small enough to be telling (see `candidates`).
+/// two of them, or one block small enough to be telling (see `candidates`);
+/// the terms of one key (a handle's n-grams) count as one.
 /// This keeps the pairs per record bounded at a million records, where
 /// every n-gram and common name is shared by hundreds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -146,6 +147,13 @@ pub enum Strength {
     Strong,
     /// Enough with another weak key, or in a small block.
     Weak,
+}
+
+/// The name of a term's key: `username.ngram` of `username.ngram=ande`.
+/// A key's terms say one thing, however many of them two records share (the
+/// n-grams of one handle), which is how candidates count them.
+pub fn key_name(term: &[u8]) -> &[u8] {
+    term.iter().position(|&b| b == b'=').map_or(term, |end| &term[..end])
 }
 
 /// Every key term of `record` under `keys`, with its strength.

@@ -4,14 +4,20 @@
 //! blocks over the size limit are skipped and reported, so one very common
 //! value (a VPN exit, a shared office email) cannot flood the run with pairs.
 //! A pair sharing a strong key's block is a candidate; a pair sharing only
-//! weak keys' blocks ([`Strength`]) is one when it shares two of them, or one
-//! block of at most [`TELLING_WEAK_BLOCK`] records.
+//! weak keys' blocks ([`Strength`]) is one when it shares blocks of two keys,
+//! or one block of at most [`TELLING_WEAK_BLOCK`] records. Blocks of one key
+//! count once, as their best: two handles sharing four common n-grams
+//! (`ande`, `nder`, `ders`, `erso`) share one thing, a common name, and at a
+//! million records such pairs were three candidates in five, with hardly a
+//! match among them.
 //!
 //! The pairs are made record by record, straight from the blocks: each
 //! record adds up what it shares with the later records of its blocks in a
 //! counter per record, then keeps those that reached a candidate. Records
 //! are split among threads in fixed chunks and the chunks' pairs joined in
 //! order, so the pairs come out distinct and sorted whatever the thread count.
+
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -74,6 +80,20 @@ fn weight(size: usize, strength: Strength) -> u8 {
 
 const CANDIDATE: u8 = 4;
 
+/// Adds what one key's blocks gave each partner in `in_key` (the best of
+/// them, in `best`) to its `count`, noting partners counted the first time
+/// in `touched`; leaves `best` zero and `in_key` empty.
+fn end_key(count: &mut [u8], best: &mut [u8], in_key: &mut Vec<RecordIndex>, touched: &mut Vec<RecordIndex>) {
+    for b in in_key.drain(..) {
+        let weight = std::mem::take(&mut best[b as usize]);
+        let c = &mut count[b as usize];
+        if *c == 0 {
+            touched.push(b);
+        }
+        *c = c.saturating_add(weight);
+    }
+}
+
 /// Whether a block growing from `before` to `after` records (an ingest's)
 /// counts for less in the rule: pairs that were candidates through it may
 /// no longer be.
@@ -82,16 +102,19 @@ pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64)
     before >= 2 && counts(after) < counts(before)
 }
 
-/// Whether two records sharing these blocks (size and strength of each) are
-/// a candidate pair, blocks over `max_block_size` not counting: the rule
-/// [`candidate_pairs`] applies, for explaining one pair.
-pub fn shares_enough(shared: impl IntoIterator<Item = (u64, Strength)>, max_block_size: u64) -> bool {
-    let total: u32 = shared
-        .into_iter()
-        .filter(|&(size, _)| size <= max_block_size)
-        .map(|(size, strength)| u32::from(weight(size as usize, strength)))
-        .sum();
-    total >= u32::from(CANDIDATE)
+/// Whether two records sharing these blocks (key name, size and strength
+/// of each: `username.ngram` ([`crate::blocking::key_name`]), 120, weak) are a candidate pair, blocks over
+/// `max_block_size` not counting and each key counting its best block: the
+/// rule [`candidate_pairs`] applies, for explaining one pair.
+pub fn shares_enough<'a>(shared: impl IntoIterator<Item = (&'a [u8], u64, Strength)>, max_block_size: u64) -> bool {
+    let mut best: BTreeMap<&[u8], u8> = BTreeMap::new();
+    for (key, size, strength) in shared {
+        if size <= max_block_size {
+            let weight = weight(size as usize, strength);
+            best.entry(key).and_modify(|w| *w = (*w).max(weight)).or_insert(weight);
+        }
+    }
+    best.values().map(|&w| u32::from(w)).sum::<u32>() >= u32::from(CANDIDATE)
 }
 
 /// The candidate pairs of `blocks`, distinct and sorted. `source_of[r]` is
@@ -123,14 +146,22 @@ pub fn candidate_pairs_from(
     let chunks: Vec<(Vec<Pair>, u64, u64)> = (0..(records - first.min(records)).div_ceil(CHUNK))
         .into_par_iter()
         .map_init(
-            || (vec![0u8; records], Vec::new()),
-            |(count, touched), chunk| {
+            || (vec![0u8; records], vec![0u8; records], Vec::new(), Vec::new()),
+            |(count, best, touched, in_key), chunk| {
                 let mut pairs = Vec::new();
                 let (mut shared, mut weak_only) = (0u64, 0u64);
                 for a in first + chunk * CHUNK..(first + (chunk + 1) * CHUNK).min(records) {
+                    // A record's blocks come in order, so each key's together:
+                    // a partner's best block of a key is added as the key ends.
+                    let mut key = None;
                     for &block in &block_ids[starts[a]..starts[a + 1]] {
-                        let members = blocks.block(block as usize);
-                        let weight = weight(members.len(), blocks.strength(block as usize));
+                        let block = block as usize;
+                        if key != Some(blocks.key(block)) {
+                            end_key(count, best, in_key, touched);
+                            key = Some(blocks.key(block));
+                        }
+                        let members = blocks.block(block);
+                        let weight = weight(members.len(), blocks.strength(block));
                         // Partners: the records before `first` (none in a run)
                         // and the later ones.
                         let earlier = &members[..members.partition_point(|&m| (m as usize) < first)];
@@ -140,13 +171,14 @@ pub fn candidate_pairs_from(
                                 continue;
                             }
                             shared += 1;
-                            let c = &mut count[b as usize];
-                            if *c == 0 {
-                                touched.push(b);
+                            let w = &mut best[b as usize];
+                            if *w == 0 {
+                                in_key.push(b);
                             }
-                            *c = c.saturating_add(weight);
+                            *w = (*w).max(weight);
                         }
                     }
+                    end_key(count, best, in_key, touched);
                     let first = pairs.len();
                     for &b in touched.iter() {
                         let c = std::mem::take(&mut count[b as usize]);
@@ -222,10 +254,20 @@ fn blocks_of_records(blocks: &Blocks, records: usize) -> (Vec<usize>, Vec<u32>) 
 mod tests {
     use super::*;
 
+    /// Blocks of one key each.
     fn blocks(list: &[(&[RecordIndex], Strength)]) -> Blocks {
+        let keyed: Vec<(&[RecordIndex], Strength, String)> = list
+            .iter()
+            .enumerate()
+            .map(|(i, (records, strength))| (*records, *strength, format!("key{i:03}")))
+            .collect();
+        keyed_blocks(&keyed)
+    }
+
+    fn keyed_blocks(list: &[(&[RecordIndex], Strength, String)]) -> Blocks {
         let mut blocks = Blocks::default();
-        for (records, strength) in list {
-            blocks.push(records, *strength);
+        for (records, strength, key) in list {
+            blocks.push(records, *strength, key.as_bytes());
         }
         blocks.keys = list.len() as u64;
         blocks
@@ -258,6 +300,31 @@ mod tests {
         // A small weak block is telling on its own.
         assert!(pairs.contains(&(20, 21)), "{pairs:?}");
         assert!(report.weak_only_pairs > 0);
+    }
+
+    #[test]
+    fn blocks_of_one_key_count_as_their_best() {
+        // 0 and 1 share three large n-gram blocks of one key: one piece of
+        // evidence, however many n-grams; with a second key's block they
+        // are a candidate.
+        let large: Vec<RecordIndex> = (0..=4 * TELLING_WEAK_BLOCK as RecordIndex).collect();
+        let ngram = |list: &[RecordIndex]| (list.to_vec(), Strength::Weak, "username.ngram".to_string());
+        let owned = [ngram(&large), ngram(&large), ngram(&large), (vec![0, 1, 90], Strength::Weak, "ip".to_string())];
+        let list: Vec<(&[RecordIndex], Strength, String)> =
+            owned.iter().map(|(r, s, k)| (r.as_slice(), *s, k.clone())).collect();
+        let sources = vec![0; 100];
+        let (pairs, _) = candidate_pairs(&keyed_blocks(&list[..3]), &sources, true, 500);
+        assert!(pairs.is_empty(), "{pairs:?}");
+        let (pairs, _) = candidate_pairs(&keyed_blocks(&list), &sources, true, 500);
+        assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 90)), "{pairs:?}");
+        assert!(!pairs.contains(&(0, 2)), "{pairs:?}");
+        // Explaining a pair applies the same rule.
+        let large_block = (large.len() as u64, Strength::Weak);
+        let shared = |keys: &[&'static str]| {
+            keys.iter().map(move |k| (k.as_bytes(), large_block.0, large_block.1)).collect::<Vec<_>>()
+        };
+        assert!(!shares_enough(shared(&["username.ngram", "username.ngram", "username.ngram", "username.ngram"]), 500));
+        assert!(shares_enough(shared(&["username.ngram", "name.token", "ip", "email.local"]), 500));
     }
 
     #[test]

@@ -219,7 +219,10 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
         shared.push((term.clone(), *strength, store.block_size(term, *strength)?));
     }
     let compared = (job.within_source || ra.source != rb.source)
-        && candidates::shares_enough(shared.iter().map(|k| (k.2, k.1)), job.blocking.max_block_size);
+        && candidates::shares_enough(
+            shared.iter().map(|k| (blocking::key_name(k.0.as_bytes()), k.2, k.1)),
+            job.blocking.max_block_size,
+        );
     let shared_keys: Vec<String> = shared
         .iter()
         .map(|(term, strength, size)| {

@@ -456,7 +456,7 @@ fn still_candidates(
                     size
                 }
             };
-            shared.push((size, key.1));
+            shared.push((blocking::key_name(key.0.as_bytes()), size, key.1));
         }
         keep.push(candidates::shares_enough(shared, job.blocking.max_block_size));
     }

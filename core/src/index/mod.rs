@@ -51,25 +51,50 @@ pub struct Blocks {
     starts: Vec<usize>,
     /// Blocks before this one are strong keys', the rest weak keys'.
     first_weak: usize,
+    /// Block `i`'s key: blocks of one key come one after the other and
+    /// share a number, counted up from 0 as the key changes.
+    keys_of_blocks: Vec<u32>,
+    /// The name of the last block's key, to tell when the next one changes.
+    last_key: Vec<u8>,
     /// Blocks over the size limit, skipped: key and size, largest first.
     pub oversized: Vec<(String, u64)>,
 }
 
 impl Default for Blocks {
     fn default() -> Self {
-        Blocks { keys: 0, members: Vec::new(), starts: vec![0], first_weak: 0, oversized: Vec::new() }
+        Blocks {
+            keys: 0,
+            members: Vec::new(),
+            starts: vec![0],
+            first_weak: 0,
+            keys_of_blocks: Vec::new(),
+            last_key: Vec::new(),
+            oversized: Vec::new(),
+        }
     }
 }
 
 impl Blocks {
-    /// Adds a block (sorted records) after the others; strong blocks must
-    /// all come before the first weak one.
-    pub fn push(&mut self, records: &[RecordIndex], strength: Strength) {
+    /// Adds a block (sorted records) of the key named `key` (the name of
+    /// its term, `username.ngram` of `username.ngram=ande`) after the
+    /// others; strong blocks must all come before the first weak one, and a
+    /// key's blocks one after the other (as terms in order are).
+    pub fn push(&mut self, records: &[RecordIndex], strength: Strength, key: &[u8]) {
         debug_assert!(records.is_sorted());
         if strength == Strength::Strong {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
             self.first_weak += 1;
         }
+        let number = match self.keys_of_blocks.last() {
+            Some(&last) if self.last_key == key => last,
+            Some(&last) => last + 1,
+            None => 0,
+        };
+        if self.last_key != key {
+            self.last_key.clear();
+            self.last_key.extend_from_slice(key);
+        }
+        self.keys_of_blocks.push(number);
         self.members.extend_from_slice(records);
         self.starts.push(self.members.len());
     }
@@ -84,6 +109,10 @@ impl Blocks {
         let offset = self.members.len();
         self.members.extend_from_slice(&other.members);
         self.starts.extend(other.starts[1..].iter().map(|s| s + offset));
+        // Keys are strong or weak, never both: `other`'s are new ones.
+        let first_key = self.keys_of_blocks.last().map_or(0, |last| last + 1);
+        self.keys_of_blocks.extend(other.keys_of_blocks.iter().map(|k| k + first_key));
+        self.last_key = other.last_key;
         self.keys += other.keys;
         self.oversized.extend(other.oversized);
     }
@@ -106,6 +135,12 @@ impl Blocks {
     /// Block `i`'s key strength.
     pub fn strength(&self, i: usize) -> Strength {
         if i < self.first_weak { Strength::Strong } else { Strength::Weak }
+    }
+
+    /// Block `i`'s key, numbered: blocks of one key (`username.ngram`)
+    /// have one number, and numbers grow with the block's.
+    pub fn key(&self, i: usize) -> u32 {
+        self.keys_of_blocks[i]
     }
 
     /// Every block with its strength, in order.
@@ -389,7 +424,7 @@ impl Store {
                 }
             }
             block.sort_unstable();
-            result.push(&block, strength);
+            result.push(&block, strength, blocking::key_name(terms.key()));
         }
         Ok(result)
     }
@@ -433,7 +468,7 @@ impl Store {
             } else if used {
                 let mut block = if weakens { members.clone() } else { std::mem::take(&mut members) };
                 block.extend(new);
-                additions.blocks.push(&block, strength);
+                additions.blocks.push(&block, strength, blocking::key_name(term.as_bytes()));
             }
             if weakens {
                 additions.weakened.push(members);
