@@ -152,24 +152,38 @@ pub fn candidate_pairs_from(
                 let (mut shared, mut weak_only) = (0u64, 0u64);
                 for a in first + chunk * CHUNK..(first + (chunk + 1) * CHUNK).min(records) {
                     // A record's blocks come in order, so each key's together:
-                    // a partner's best block of a key is added as the key ends.
-                    let mut key = None;
-                    for &block in &block_ids[starts[a]..starts[a + 1]] {
+                    // a partner's best block of a key is added as the key
+                    // ends. A key with one block here (most) is added at once.
+                    let mine = &block_ids[starts[a]..starts[a + 1]];
+                    for (i, &block) in mine.iter().enumerate() {
                         let block = block as usize;
-                        if key != Some(blocks.key(block)) {
-                            end_key(count, best, in_key, touched);
-                            key = Some(blocks.key(block));
-                        }
+                        let key = blocks.key(block);
+                        let same_key = |j: Option<usize>| {
+                            j.and_then(|j| mine.get(j)).is_some_and(|&o| blocks.key(o as usize) == key)
+                        };
+                        let (follows, followed) = (same_key(i.checked_sub(1)), same_key(Some(i + 1)));
                         let members = blocks.block(block);
                         let weight = weight(members.len(), blocks.strength(block));
                         // Partners: the records before `first` (none in a run)
                         // and the later ones.
                         let earlier = &members[..members.partition_point(|&m| (m as usize) < first)];
                         let later = &members[members.partition_point(|&m| m as usize <= a)..];
-                        for &b in earlier.iter().chain(later) {
-                            if !within_source && source_of[a] == source_of[b as usize] {
-                                continue;
+                        let partners = earlier
+                            .iter()
+                            .chain(later)
+                            .filter(|&&b| within_source || source_of[a] != source_of[b as usize]);
+                        if !follows && !followed {
+                            for &b in partners {
+                                shared += 1;
+                                let c = &mut count[b as usize];
+                                if *c == 0 {
+                                    touched.push(b);
+                                }
+                                *c = c.saturating_add(weight);
                             }
+                            continue;
+                        }
+                        for &b in partners {
                             shared += 1;
                             let w = &mut best[b as usize];
                             if *w == 0 {
@@ -177,8 +191,10 @@ pub fn candidate_pairs_from(
                             }
                             *w = (*w).max(weight);
                         }
+                        if !followed {
+                            end_key(count, best, in_key, touched);
+                        }
                     }
-                    end_key(count, best, in_key, touched);
                     let first = pairs.len();
                     for &b in touched.iter() {
                         let c = std::mem::take(&mut count[b as usize]);
