@@ -80,17 +80,24 @@ fn weight(size: usize, strength: Strength) -> u8 {
 
 const CANDIDATE: u8 = 4;
 
-/// Adds what one key's blocks gave each partner in `in_key` (the best of
-/// them, in `best`) to its `count`, noting partners counted the first time
-/// in `touched`; leaves `best` zero and `in_key` empty.
-fn end_key(count: &mut [u8], best: &mut [u8], in_key: &mut Vec<RecordIndex>, touched: &mut Vec<RecordIndex>) {
+/// A partner's tally while a record's blocks are read: what its blocks
+/// add up to so far, and the best block of the key being read.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    count: u8,
+    best: u8,
+}
+
+/// Adds what one key's blocks gave each partner in `in_key` (its best
+/// block's weight) to its count, noting partners counted the first time in
+/// `touched`; leaves each best zero and `in_key` empty.
+fn end_key(tally: &mut [Tally], in_key: &mut Vec<RecordIndex>, touched: &mut Vec<RecordIndex>) {
     for b in in_key.drain(..) {
-        let weight = std::mem::take(&mut best[b as usize]);
-        let c = &mut count[b as usize];
-        if *c == 0 {
+        let t = &mut tally[b as usize];
+        if t.count == 0 {
             touched.push(b);
         }
-        *c = c.saturating_add(weight);
+        t.count = t.count.saturating_add(std::mem::take(&mut t.best));
     }
 }
 
@@ -146,8 +153,8 @@ pub fn candidate_pairs_from(
     let chunks: Vec<(Vec<Pair>, u64, u64)> = (0..(records - first.min(records)).div_ceil(CHUNK))
         .into_par_iter()
         .map_init(
-            || (vec![0u8; records], vec![0u8; records], Vec::new(), Vec::new()),
-            |(count, best, touched, in_key), chunk| {
+            || (vec![Tally::default(); records], Vec::new(), Vec::new()),
+            |(tally, touched, in_key), chunk| {
                 let mut pairs = Vec::new();
                 let (mut shared, mut weak_only) = (0u64, 0u64);
                 for a in first + chunk * CHUNK..(first + (chunk + 1) * CHUNK).min(records) {
@@ -175,29 +182,29 @@ pub fn candidate_pairs_from(
                         if !follows && !followed {
                             for &b in partners {
                                 shared += 1;
-                                let c = &mut count[b as usize];
-                                if *c == 0 {
+                                let t = &mut tally[b as usize];
+                                if t.count == 0 {
                                     touched.push(b);
                                 }
-                                *c = c.saturating_add(weight);
+                                t.count = t.count.saturating_add(weight);
                             }
                             continue;
                         }
                         for &b in partners {
                             shared += 1;
-                            let w = &mut best[b as usize];
-                            if *w == 0 {
+                            let t = &mut tally[b as usize];
+                            if t.best == 0 {
                                 in_key.push(b);
                             }
-                            *w = (*w).max(weight);
+                            t.best = t.best.max(weight);
                         }
                         if !followed {
-                            end_key(count, best, in_key, touched);
+                            end_key(tally, in_key, touched);
                         }
                     }
                     let first = pairs.len();
                     for &b in touched.iter() {
-                        let c = std::mem::take(&mut count[b as usize]);
+                        let c = std::mem::take(&mut tally[b as usize].count);
                         if c >= CANDIDATE {
                             let a = a as RecordIndex;
                             pairs.push((a.min(b), a.max(b)));
