@@ -110,9 +110,10 @@ pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64)
 }
 
 /// Whether two records sharing these blocks (key name, size and strength
-/// of each: `username.ngram` ([`crate::blocking::key_name`]), 120, weak) are a candidate pair, blocks over
-/// `max_block_size` not counting and each key counting its best block: the
-/// rule [`candidate_pairs`] applies, for explaining one pair.
+/// of each: `username.ngram` ([`crate::blocking::key_name`]), 120, weak)
+/// are a candidate pair, blocks over `max_block_size` not counting and each
+/// key counting its best block: the rule [`candidate_pairs`] applies, for
+/// explaining one pair.
 pub fn shares_enough<'a>(shared: impl IntoIterator<Item = (&'a [u8], u64, Strength)>, max_block_size: u64) -> bool {
     let mut best: BTreeMap<&[u8], u8> = BTreeMap::new();
     for (key, size, strength) in shared {
@@ -327,17 +328,20 @@ mod tests {
 
     #[test]
     fn blocks_of_one_key_count_as_their_best() {
-        // 0 and 1 share three large n-gram blocks of one key: one piece of
-        // evidence, however many n-grams; with a second key's block they
-        // are a candidate.
+        // 0 and 1 share four large n-gram blocks of one key (four blocks
+        // of four keys would make them a candidate): one piece of evidence,
+        // however many n-grams; with a second key's block they are one.
         let large: Vec<RecordIndex> = (0..=4 * TELLING_WEAK_BLOCK as RecordIndex).collect();
-        let ngram = |list: &[RecordIndex]| (list.to_vec(), Strength::Weak, "username.ngram".to_string());
-        let owned = [ngram(&large), ngram(&large), ngram(&large), (vec![0, 1, 90], Strength::Weak, "ip".to_string())];
+        let ngram = || (large.clone(), Strength::Weak, "username.ngram".to_string());
+        let ip = (vec![0, 1, 90], Strength::Weak, "ip".to_string());
+        let owned = [ngram(), ngram(), ngram(), ngram(), ip];
         let list: Vec<(&[RecordIndex], Strength, String)> =
             owned.iter().map(|(r, s, k)| (r.as_slice(), *s, k.clone())).collect();
         let sources = vec![0; 100];
-        let (pairs, _) = candidate_pairs(&keyed_blocks(&list[..3]), &sources, true, 500);
+        let (pairs, _) = candidate_pairs(&keyed_blocks(&list[..4]), &sources, true, 500);
         assert!(pairs.is_empty(), "{pairs:?}");
+        let (pairs, _) = candidate_pairs(&blocks(&[(large.as_slice(), Strength::Weak); 4]), &sources, true, 500);
+        assert!(pairs.contains(&(0, 1)), "four keys' blocks: {pairs:?}");
         let (pairs, _) = candidate_pairs(&keyed_blocks(&list), &sources, true, 500);
         assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 90)), "{pairs:?}");
         assert!(!pairs.contains(&(0, 2)), "{pairs:?}");
