@@ -80,24 +80,49 @@ fn weight(size: usize, strength: Strength) -> u8 {
 
 const CANDIDATE: u8 = 4;
 
-/// A partner's tally while a record's blocks are read: what its blocks
-/// add up to so far, and the best block of the key being read.
+// A tally keeps a weight, and a count up to CANDIDATE, in four bits.
+const _: () = assert!(CANDIDATE < 0x10);
+
+/// A partner's tally while a record's blocks are read, in one byte (the
+/// partners' tallies are a byte per record, which at millions of records
+/// should stay in cache): what its blocks add up to so far (low four bits,
+/// saturating: only reaching [`CANDIDATE`] counts), and the weight of its
+/// best block of the key being read (high four bits).
 #[derive(Clone, Copy, Default)]
-struct Tally {
-    count: u8,
-    best: u8,
+struct Tally(u8);
+
+impl Tally {
+    fn count(self) -> u8 {
+        self.0 & 0x0F
+    }
+
+    fn best(self) -> u8 {
+        self.0 >> 4
+    }
+
+    fn add(&mut self, weight: u8) {
+        self.0 = (self.0 & 0xF0) | (self.count() + weight).min(0x0F);
+    }
+
+    fn keep_best(&mut self, weight: u8) {
+        self.0 = (self.0 & 0x0F) | (self.best().max(weight) << 4);
+    }
+
+    /// Adds the key's best to the count and forgets it.
+    fn end_key(&mut self) {
+        self.0 = (self.count() + self.best()).min(0x0F);
+    }
 }
 
-/// Adds what one key's blocks gave each partner in `in_key` (its best
-/// block's weight) to its count, noting partners counted the first time in
-/// `touched`; leaves each best zero and `in_key` empty.
+/// Ends a key for each partner in `in_key` ([`Tally::end_key`]), noting
+/// partners counted the first time in `touched`; leaves `in_key` empty.
 fn end_key(tally: &mut [Tally], in_key: &mut Vec<RecordIndex>, touched: &mut Vec<RecordIndex>) {
     for b in in_key.drain(..) {
         let t = &mut tally[b as usize];
-        if t.count == 0 {
+        if t.count() == 0 {
             touched.push(b);
         }
-        t.count = t.count.saturating_add(std::mem::take(&mut t.best));
+        t.end_key();
     }
 }
 
@@ -184,20 +209,20 @@ pub fn candidate_pairs_from(
                             for &b in partners {
                                 shared += 1;
                                 let t = &mut tally[b as usize];
-                                if t.count == 0 {
+                                if t.count() == 0 {
                                     touched.push(b);
                                 }
-                                t.count = t.count.saturating_add(weight);
+                                t.add(weight);
                             }
                             continue;
                         }
                         for &b in partners {
                             shared += 1;
                             let t = &mut tally[b as usize];
-                            if t.best == 0 {
+                            if t.best() == 0 {
                                 in_key.push(b);
                             }
-                            t.best = t.best.max(weight);
+                            t.keep_best(weight);
                         }
                         if !followed {
                             end_key(tally, in_key, touched);
@@ -205,7 +230,7 @@ pub fn candidate_pairs_from(
                     }
                     let first = pairs.len();
                     for &b in touched.iter() {
-                        let c = std::mem::take(&mut tally[b as usize].count);
+                        let c = std::mem::take(&mut tally[b as usize]).count();
                         if c >= CANDIDATE {
                             let a = a as RecordIndex;
                             pairs.push((a.min(b), a.max(b)));
