@@ -205,26 +205,23 @@ pub fn candidate_pairs_from(
                             .iter()
                             .chain(later)
                             .filter(|&&b| within_source || source_of[a] != source_of[b as usize]);
-                        if !follows && !followed {
-                            for &b in partners {
-                                shared += 1;
-                                let t = &mut tally[b as usize];
+                        let alone = !follows && !followed;
+                        for &b in partners {
+                            shared += 1;
+                            let t = &mut tally[b as usize];
+                            if alone {
                                 if t.count() == 0 {
                                     touched.push(b);
                                 }
                                 t.add(weight);
+                            } else {
+                                if t.best() == 0 {
+                                    in_key.push(b);
+                                }
+                                t.keep_best(weight);
                             }
-                            continue;
                         }
-                        for &b in partners {
-                            shared += 1;
-                            let t = &mut tally[b as usize];
-                            if t.best() == 0 {
-                                in_key.push(b);
-                            }
-                            t.keep_best(weight);
-                        }
-                        if !followed {
+                        if !alone && !followed {
                             end_key(tally, in_key, touched);
                         }
                     }
