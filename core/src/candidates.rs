@@ -188,13 +188,12 @@ pub fn candidate_pairs_from(
                     // a partner's best block of a key is added as the key
                     // ends. A key with one block here (most) is added at once.
                     let mine = &block_ids[starts[a]..starts[a + 1]];
+                    // Whether this block's key is the previous block's, and the next's.
+                    let mut follows = false;
                     for (i, &block) in mine.iter().enumerate() {
                         let block = block as usize;
-                        let key = blocks.key(block);
-                        let same_key = |j: Option<usize>| {
-                            j.and_then(|j| mine.get(j)).is_some_and(|&o| blocks.key(o as usize) == key)
-                        };
-                        let (follows, followed) = (same_key(i.checked_sub(1)), same_key(Some(i + 1)));
+                        let followed =
+                            mine.get(i + 1).is_some_and(|&next| blocks.key(next as usize) == blocks.key(block));
                         let members = blocks.block(block);
                         let weight = weight(members.len(), blocks.strength(block));
                         // Partners: the records before `first` (none in a run)
@@ -221,9 +220,10 @@ pub fn candidate_pairs_from(
                                 t.keep_best(weight);
                             }
                         }
-                        if !alone && !followed {
+                        if follows && !followed {
                             end_key(tally, in_key, touched);
                         }
+                        follows = followed;
                     }
                     let first = pairs.len();
                     for &b in touched.iter() {
