@@ -68,9 +68,14 @@ pub fn flag(kind: AttributeKind, raw: &str, normalized: &str) -> Option<&'static
 }
 
 /// [`normalize`] and [`flag`] together, parsing a phone number once.
-fn normalize_and_flag(kind: AttributeKind, raw: &str, context: &Context) -> Option<(String, Option<&'static str>)> {
+fn normalize_and_flag(
+    kind: AttributeKind,
+    raw: &str,
+    context: &Context,
+    phones: &phone::Parser,
+) -> Option<(String, Option<&'static str>)> {
     if kind == AttributeKind::Phone {
-        let (value, valid) = phone::normalize_checked(raw, context.default_region.as_deref())?;
+        let (value, valid) = phones.normalize_checked(raw, context.default_region.as_deref())?;
         return Some((value, (!valid).then_some(phone::NOT_VALID)));
     }
     let value = normalize(kind, raw, context)?;
@@ -84,50 +89,45 @@ pub type Flags = Vec<BTreeMap<&'static str, u64>>;
 /// Fills each record's normalized values; `kinds[i]` is attribute `i`'s kind
 /// and `contexts[s]` source `s`'s context. Returns the flagged values.
 ///
-/// Phone numbers are normalized on one thread beside the rest: the phone
-/// parser's patterns sit behind one process-wide lock, so two threads
-/// parsing phones mostly wait for each other (see [`phone`]).
+/// The phone parser's patterns sit behind one lock per parser, so threads
+/// sharing one mostly wait for each other (see [`phone`]): with enough
+/// phone numbers (20,000, as many as parse in the time a parser takes to
+/// build), each thread parses with its own.
 pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
-    let phones: Vec<usize> = (0..kinds.len()).filter(|&k| kinds[k] == AttributeKind::Phone).collect();
-    let mut phone_values: Vec<Vec<String>> = Vec::new();
-    if !phones.is_empty() {
-        for record in records.iter_mut() {
-            for &k in &phones {
-                phone_values.push(std::mem::take(&mut record.values[k]));
-            }
-        }
-    }
-    let sources: Vec<u32> = records.iter().map(|r| r.source).collect();
-    let (mut flags, phone_normalized) = rayon::join(
-        || normalize_values(records, kinds, contexts),
-        || {
-            let mut flags: Flags = vec![BTreeMap::new(); kinds.len()];
-            let normalized: Vec<Vec<String>> = phone_values
-                .iter()
-                .enumerate()
-                .map(|(i, values)| {
-                    let (record, attribute) = (i / phones.len(), phones[i % phones.len()]);
-                    let context = &contexts[sources[record] as usize];
-                    normalize_all(AttributeKind::Phone, values, context, &mut flags[attribute])
-                })
-                .collect();
-            (flags, normalized)
-        },
-    );
-    let (phone_flags, phone_normalized) = phone_normalized;
-    merge_flags(&mut flags, phone_flags);
-    let mut raw = phone_values.into_iter();
-    let mut normalized = phone_normalized.into_iter();
-    if !phones.is_empty() {
-        for record in records.iter_mut() {
-            for &k in &phones {
-                record.values[k] = raw.next().expect("one list per record and phone attribute");
-                record.normalized[k] = normalized.next().expect("one list per record and phone attribute");
-            }
-        }
-    }
-    flags
+    let phones: usize = records
+        .iter()
+        .map(|r| {
+            r.values.iter().zip(kinds).filter(|(_, k)| **k == AttributeKind::Phone).map(|(v, _)| v.len()).sum::<usize>()
+        })
+        .sum();
+    let own_parsers = phones >= PHONES_PER_PARSER;
+    let empty = || vec![BTreeMap::new(); kinds.len()];
+    records
+        .par_iter_mut()
+        .fold(empty, |mut flags: Flags, record| {
+            let context = &contexts[record.source as usize];
+            let mut normalize = |parser: &phone::Parser| {
+                record
+                    .values
+                    .iter()
+                    .zip(kinds)
+                    .zip(&mut flags)
+                    .map(|((values, &kind), flags)| normalize_all(kind, values, context, parser, flags))
+                    .collect()
+            };
+            record.normalized =
+                if own_parsers { phone::Parser::of_this_thread(normalize) } else { normalize(phone::Parser::shared()) };
+            flags
+        })
+        .reduce(empty, |mut a, b| {
+            merge_flags(&mut a, b);
+            a
+        })
 }
+
+/// Phone values worth a parser of their own a thread (building one takes
+/// about as long as parsing 10,000 numbers).
+const PHONES_PER_PARSER: usize = 20_000;
 
 /// The normalized values of one attribute's raw `values` of `kind`, sorted
 /// and without repeats, counting flagged ones in `flags`.
@@ -135,11 +135,12 @@ fn normalize_all(
     kind: AttributeKind,
     values: &[String],
     context: &Context,
+    phones: &phone::Parser,
     flags: &mut BTreeMap<&'static str, u64>,
 ) -> Vec<String> {
     let mut normalized = Vec::with_capacity(values.len());
     for raw in values {
-        let Some((value, flag)) = normalize_and_flag(kind, raw, context) else { continue };
+        let Some((value, flag)) = normalize_and_flag(kind, raw, context, phones) else { continue };
         if let Some(flag) = flag {
             *flags.entry(flag).or_default() += 1;
         }
@@ -158,31 +159,53 @@ fn merge_flags(into: &mut Flags, from: Flags) {
     }
 }
 
-/// [`normalize_records`] of every attribute's values, in parallel.
-fn normalize_values(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
-    let empty = || vec![BTreeMap::new(); kinds.len()];
-    records
-        .par_iter_mut()
-        .fold(empty, |mut flags: Flags, record| {
-            let context = &contexts[record.source as usize];
-            record.normalized = record
-                .values
-                .iter()
-                .zip(kinds)
-                .zip(&mut flags)
-                .map(|((values, &kind), flags)| normalize_all(kind, values, context, flags))
-                .collect();
-            flags
-        })
-        .reduce(empty, |mut a, b| {
-            merge_flags(&mut a, b);
-            a
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_normalized_on_parsers_of_each_thread_are_each_records_own() {
+        // Enough numbers for a parser a thread; only the second half of
+        // the records has phones (as one source's records come together).
+        let kinds = [AttributeKind::Email, AttributeKind::Phone, AttributeKind::Phone];
+        let number = |i: usize| format!("+44 20 7946 {:04}", i % 10_000);
+        let mut records: Vec<Record> = (0..2 * PHONES_PER_PARSER)
+            .map(|i| Record {
+                source: 0,
+                id: i.to_string(),
+                line: i as u64,
+                values: vec![
+                    vec![format!("user{i}@example.com")],
+                    if i < PHONES_PER_PARSER { vec![] } else { vec![number(i), "12".into()] },
+                    if i < PHONES_PER_PARSER { vec![] } else { vec![number(i + 1)] },
+                ],
+                normalized: Vec::new(),
+            })
+            .collect();
+        let expected: Vec<Vec<Vec<String>>> = records
+            .iter()
+            .map(|r| {
+                r.values
+                    .iter()
+                    .zip(&kinds)
+                    .map(|(values, &kind)| {
+                        let mut n: Vec<String> =
+                            values.iter().filter_map(|v| normalize(kind, v, &Context::default())).collect();
+                        n.sort();
+                        n
+                    })
+                    .collect()
+            })
+            .collect();
+        let raw: Vec<Vec<Vec<String>>> = records.iter().map(|r| r.values.clone()).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let flags = pool.install(|| normalize_records(&mut records, &kinds, &[Context::default()]));
+        for (i, record) in records.iter().enumerate() {
+            assert_eq!(record.normalized, expected[i], "record {i}");
+            assert_eq!(record.values, raw[i], "record {i} keeps its raw values");
+        }
+        assert_eq!(flags[1].get(phone::NOT_VALID), Some(&(PHONES_PER_PARSER as u64)));
+    }
 
     #[test]
     fn flagged_values_are_kept_and_counted() {

@@ -16,20 +16,29 @@
 //! (`020-7946-0018`, `(020) 7946 0018`) still agree; text without a digit stays
 //! the baseline text. [`flag`] tells the two apart.
 //!
-//! Cost: a value takes some 20 µs (one parse; a second checks that the
+//! Cost: a value takes some 15–20 µs (one parse; a second checks that the
 //! E.164 form reads back to itself, unless the text was that form with
 //! separators). The run learns validity from [`normalize_checked`] rather
-//! than parsing again for [`flag`]. `phonenumber` keeps its
-//! compiled patterns in one process-wide cache behind a mutex, so parses
-//! barely run in parallel: normalize each distinct raw value once. This module
-//! enlarges that cache (100 patterns by default, which numbers from a few
+//! than parsing again for [`flag`]. `phonenumber` matches every pattern
+//! through its database's one cache of compiled patterns behind a mutex,
+//! so parses on one database barely run in parallel (two threads on one
+//! took longer than one alone). A [`Parser`] is a database with its own
+//! cache: the process-wide one ([`Parser::shared`]) or one built from the
+//! same metadata ([`Parser::new`], ~150 ms) for a thread of its own. Each
+//! cache is enlarged (100 patterns by default, which numbers from a few
 //! countries overflow, each miss recompiling a pattern) to hold every
 //! country's.
+//!
+//! `phonenumber` builds its database from metadata it keeps private, so
+//! the same file, `PhoneNumberMetadata.xml` of libphonenumber 9.0.33 as
+//! `phonenumber` 0.3.10 ships it, is kept in `core/assets/phonenumber/`
+//! (the crate is pinned to that version; a test checks that both
+//! databases read every region's example numbers alike).
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 
 use phonenumber::country;
+use phonenumber::metadata::{DATABASE, Database};
 
 use super::baseline;
 
@@ -54,30 +63,123 @@ pub fn normalize(raw: &str, default_region: Option<&str>) -> Option<String> {
 /// [`normalize`], and whether the result is a valid number's E.164 form
 /// (what [`flag`] tells, without parsing the result again).
 pub fn normalize_checked(raw: &str, default_region: Option<&str>) -> Option<(String, bool)> {
-    let text = baseline::normalize(raw)?;
-    let digits = digits_of(&text);
-    if digits.trim_start_matches('+').is_empty() {
-        return Some((text, false));
+    Parser::shared().normalize_checked(raw, default_region)
+}
+
+/// A phone number parser: `phonenumber`'s metadata with its own cache of
+/// compiled patterns, which one thread at a time can use (see the module
+/// doc). Every parser gives the same results.
+pub struct Parser {
+    /// `None`: `phonenumber`'s process-wide database.
+    own: Option<Database>,
+}
+
+/// The metadata `phonenumber`'s own database is built from.
+const METADATA: &str = include_str!("../../assets/phonenumber/PhoneNumberMetadata.xml");
+
+impl Parser {
+    /// The process-wide parser (`phonenumber`'s own database), shared by
+    /// every caller.
+    pub fn shared() -> &'static Parser {
+        static SHARED: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let parser = Parser { own: None };
+            parser.enlarge_cache();
+            parser
+        })
     }
-    let region = default_region.and_then(region);
-    // Whatever canonical form comes out must come out again from itself, so the
-    // digits-only form is tried as input too (for idempotence).
-    for candidate in [&text, &digits] {
-        // A number with its country code is read without the region (this is
-        // libphonenumber's rule, but the port lets a region change a few).
-        let region = if candidate.starts_with('+') { None } else { region };
-        // Without a region only an international number can parse.
-        let parses = region.is_some() || candidate.starts_with('+');
-        if parses && let Some(e164) = parse_valid(candidate, region) {
-            return Some((e164, true));
+
+    /// A parser of its own, built from the same metadata (about 150 ms):
+    /// parses on it wait for no other parser's.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Parser {
+        let database = Database::parse(METADATA).expect("the vendored metadata is phonenumber's own");
+        let parser = Parser { own: Some(database) };
+        parser.enlarge_cache();
+        parser
+    }
+
+    /// Calls `f` with this thread's own parser, built at its first use on
+    /// the thread (a thread of the run's pool lives as long as the pool).
+    pub fn of_this_thread<T>(f: impl FnOnce(&Parser) -> T) -> T {
+        thread_local! {
+            static OWN: Parser = Parser::new();
         }
-        if let Some(rest) = candidate.strip_prefix("00")
-            && let Some(e164) = parse_valid(&format!("+{rest}"), None)
-        {
-            return Some((e164, true));
+        OWN.with(f)
+    }
+
+    fn database(&self) -> &Database {
+        self.own.as_ref().unwrap_or(&DATABASE)
+    }
+
+    /// Every pattern goes through one LRU cache of compiled regexes, 100
+    /// by default: a few countries' numbers overflow it, and each miss
+    /// recompiles (a parse then takes milliseconds, not microseconds).
+    /// Room for all of them costs memory only for the countries a job
+    /// meets (about 100 KB a pattern, ~40 a country).
+    fn enlarge_cache(&self) {
+        if let Ok(mut cache) = self.database().cache().lock() {
+            cache.set_capacity(REGEX_CACHE_CAPACITY);
         }
     }
-    Some((digits, false))
+
+    /// [`normalize_checked`] on this parser.
+    pub fn normalize_checked(&self, raw: &str, default_region: Option<&str>) -> Option<(String, bool)> {
+        let text = baseline::normalize(raw)?;
+        let digits = digits_of(&text);
+        if digits.trim_start_matches('+').is_empty() {
+            return Some((text, false));
+        }
+        let region = default_region.and_then(region);
+        // Whatever canonical form comes out must come out again from itself, so the
+        // digits-only form is tried as input too (for idempotence).
+        for candidate in [&text, &digits] {
+            // A number with its country code is read without the region (this is
+            // libphonenumber's rule, but the port lets a region change a few).
+            let region = if candidate.starts_with('+') { None } else { region };
+            // Without a region only an international number can parse.
+            let parses = region.is_some() || candidate.starts_with('+');
+            if parses && let Some(e164) = self.parse_valid(candidate, region) {
+                return Some((e164, true));
+            }
+            if let Some(rest) = candidate.strip_prefix("00")
+                && let Some(e164) = self.parse_valid(&format!("+{rest}"), None)
+            {
+                return Some((e164, true));
+            }
+        }
+        Some((digits, false))
+    }
+
+    /// The E.164 form of `text` when it parses as a valid number whose
+    /// E.164 form parses back to itself. (`phonenumber` reads a few numbers
+    /// as others: with region US, `+8811200000000` as `+881200000000`. A
+    /// canonical form must be stable, so a number that does not read back
+    /// stays unparsed.)
+    fn parse_valid(&self, text: &str, region: Option<country::Id>) -> Option<String> {
+        let e164 = self.parse_e164(text, region)?;
+        // Written with its country code and nothing but separators added, the
+        // text reads as its E.164 form does: no second parse is needed.
+        let same_digits = text.starts_with('+') && digits_of(text) == e164;
+        (same_digits || e164 == text || self.parse_e164(&e164, None).as_deref() == Some(e164.as_str())).then_some(e164)
+    }
+
+    /// The E.164 form of `text` when it parses as a valid number.
+    ///
+    /// `phonenumber` has had panics on crafted input (GHSA-whhr-7f2w-qqj2,
+    /// GHSA-mjw4-jj88-v687); a value in someone's data must not stop a job,
+    /// so a panic there counts as "does not parse".
+    fn parse_e164(&self, text: &str, region: Option<country::Id>) -> Option<String> {
+        let database = self.database();
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            let number = phonenumber::parse_with(database, region, text).ok()?;
+            number
+                .is_valid_with(database)
+                .then(|| number.format_with(database).mode(phonenumber::Mode::E164).to_string())
+        }))
+        .ok()
+        .flatten()
+    }
 }
 
 /// The flag of a number that is not valid.
@@ -94,7 +196,8 @@ pub const NOT_VALID: &str = "not a valid phone number";
 /// assert_eq!(flag("02079460018"), Some("not a valid phone number"));
 /// ```
 pub fn flag(canonical: &str) -> Option<&'static str> {
-    let valid = canonical.starts_with('+') && parse_valid(canonical, None).as_deref() == Some(canonical);
+    let valid =
+        canonical.starts_with('+') && Parser::shared().parse_valid(canonical, None).as_deref() == Some(canonical);
     (!valid).then_some(NOT_VALID)
 }
 
@@ -127,7 +230,7 @@ pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
 /// The region of an ISO 3166 code, when the metadata knows it.
 fn region(code: &str) -> Option<country::Id> {
     let id: country::Id = code.trim().to_ascii_uppercase().parse().ok()?;
-    phonenumber::metadata::DATABASE.by_id(id.as_ref()).is_some().then_some(id)
+    DATABASE.by_id(id.as_ref()).is_some().then_some(id)
 }
 
 /// The ASCII digits of `text` (baseline-normalized, so full-width digits are
@@ -140,47 +243,53 @@ fn digits_of(text: &str) -> String {
 /// Compiled patterns `phonenumber` keeps: enough for every country.
 const REGEX_CACHE_CAPACITY: usize = 4096;
 
-/// The E.164 form of `text` when it parses as a valid number whose E.164 form
-/// parses back to itself. (`phonenumber` reads a few numbers as others: with
-/// region US, `+8811200000000` as `+881200000000`. A canonical form must be
-/// stable, so a number that does not read back stays unparsed.)
-fn parse_valid(text: &str, region: Option<country::Id>) -> Option<String> {
-    let e164 = parse_e164(text, region)?;
-    // Written with its country code and nothing but separators added, the
-    // text reads as its E.164 form does: no second parse is needed.
-    let same_digits = text.starts_with('+') && digits_of(text) == e164;
-    (same_digits || e164 == text || parse_e164(&e164, None).as_deref() == Some(e164.as_str())).then_some(e164)
-}
-
-/// The E.164 form of `text` when it parses as a valid number.
-///
-/// `phonenumber` has had panics on crafted input (GHSA-whhr-7f2w-qqj2,
-/// GHSA-mjw4-jj88-v687); a value in someone's data must not stop a job, so a
-/// panic there counts as "does not parse".
-fn parse_e164(text: &str, region: Option<country::Id>) -> Option<String> {
-    static CACHE_SIZED: Once = Once::new();
-    CACHE_SIZED.call_once(|| {
-        // Every pattern the parser matches goes through one LRU cache of
-        // compiled regexes, 100 by default: a few countries' numbers overflow
-        // it, and each miss recompiles (a parse then takes milliseconds, not
-        // microseconds). Room for all of them costs memory only for the
-        // countries a job meets (about 100 KB a pattern, ~40 a country).
-        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-            cache.set_capacity(REGEX_CACHE_CAPACITY);
-        }
-    });
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        let number = phonenumber::parse(region, text).ok()?;
-        number.is_valid().then(|| number.format().mode(phonenumber::Mode::E164).to_string())
-    }))
-    .ok()
-    .flatten()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_vendored_metadata_is_phonenumbers_own() {
+        let own = Parser::new();
+        let regions = |database: &Database| {
+            database.iter().map(|m| (m.id().to_string(), m.country_code())).collect::<std::collections::BTreeSet<_>>()
+        };
+        assert_eq!(regions(own.database()), regions(&DATABASE));
+        // Every region's example numbers, international and national, read
+        // alike by both databases.
+        let (mut examples, mut valid) = (0, 0);
+        for metadata in DATABASE.iter() {
+            let d = metadata.descriptors();
+            let descriptors = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ];
+            for example in descriptors.into_iter().flatten().filter_map(|d| d.example()) {
+                let international = format!("+{}{example}", metadata.country_code());
+                let shared = Parser::shared().normalize_checked(&international, None);
+                assert_eq!(own.normalize_checked(&international, None), shared, "{international}");
+                let national = Parser::shared().normalize_checked(example, Some(metadata.id()));
+                assert_eq!(
+                    own.normalize_checked(example, Some(metadata.id())),
+                    national,
+                    "{example} in {}",
+                    metadata.id()
+                );
+                examples += 1;
+                valid += usize::from(shared.is_some_and(|(_, valid)| valid));
+            }
+        }
+        assert!(examples > 1000 && valid > examples * 9 / 10, "{valid} of {examples} examples valid");
+    }
 
     #[test]
     fn the_run_learns_validity_as_flag_tells_it() {
