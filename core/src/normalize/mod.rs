@@ -22,6 +22,7 @@ pub mod username;
 pub mod wallet;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -92,7 +93,8 @@ pub type Flags = Vec<BTreeMap<&'static str, u64>>;
 /// The phone parser's patterns sit behind one lock per parser, so threads
 /// sharing one mostly wait for each other (see [`phone`]): with enough
 /// phone numbers (20,000, as many as parse in the time a parser takes to
-/// build), each thread parses with its own.
+/// build), each thread of the pool parses with its own, built at its first
+/// number and dropped (with its compiled patterns) when this returns.
 pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contexts: &[Context]) -> Flags {
     let phones: usize = records
         .iter()
@@ -100,23 +102,30 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
             r.values.iter().zip(kinds).filter(|(_, k)| **k == AttributeKind::Phone).map(|(v, _)| v.len()).sum::<usize>()
         })
         .sum();
-    let own_parsers = phones >= PHONES_PER_PARSER;
+    let own_parsers: Vec<OnceLock<phone::Parser>> = if phones >= PHONES_PER_PARSER {
+        (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect()
+    } else {
+        Vec::new()
+    };
+    let parser = || match rayon::current_thread_index() {
+        _ if own_parsers.is_empty() => phone::Parser::shared(),
+        // Outside the pool every caller would share the first one: still
+        // correct (a parser takes its own lock), only slower.
+        thread => own_parsers[thread.unwrap_or(0) % own_parsers.len()].get_or_init(phone::Parser::new),
+    };
     let empty = || vec![BTreeMap::new(); kinds.len()];
     records
         .par_iter_mut()
         .fold(empty, |mut flags: Flags, record| {
             let context = &contexts[record.source as usize];
-            let mut normalize = |parser: &phone::Parser| {
-                record
-                    .values
-                    .iter()
-                    .zip(kinds)
-                    .zip(&mut flags)
-                    .map(|((values, &kind), flags)| normalize_all(kind, values, context, parser, flags))
-                    .collect()
-            };
-            record.normalized =
-                if own_parsers { phone::Parser::of_this_thread(normalize) } else { normalize(phone::Parser::shared()) };
+            let parser = parser();
+            record.normalized = record
+                .values
+                .iter()
+                .zip(kinds)
+                .zip(&mut flags)
+                .map(|((values, &kind), flags)| normalize_all(kind, values, context, parser, flags))
+                .collect();
             flags
         })
         .reduce(empty, |mut a, b| {

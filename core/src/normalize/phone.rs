@@ -99,15 +99,6 @@ impl Parser {
         parser
     }
 
-    /// Calls `f` with this thread's own parser, built at its first use on
-    /// the thread (a thread of the run's pool lives as long as the pool).
-    pub fn of_this_thread<T>(f: impl FnOnce(&Parser) -> T) -> T {
-        thread_local! {
-            static OWN: Parser = Parser::new();
-        }
-        OWN.with(f)
-    }
-
     fn database(&self) -> &Database {
         self.own.as_ref().unwrap_or(&DATABASE)
     }
