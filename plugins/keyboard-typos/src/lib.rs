@@ -42,15 +42,27 @@ fn neighbours(a: char, b: char) -> bool {
     }
 }
 
-/// The level of two lower-cased values: 0 adjacent key, 1 swapped, 2 different.
+/// The letters of `s`, lower-cased.
+fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
+/// The level of two values, compared lower-cased: 0 adjacent key, 1
+/// swapped, 2 different; `None` when they are equal.
 fn slip(a: &str, b: &str) -> Option<u8> {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a == b {
-        return None;
-    }
-    if a.len() != b.len() || a.len() < 4 {
+    // Most pairs a run compares differ in length or are equal: tell those
+    // apart without collecting their letters (a host compares millions).
+    let length = lower(a).count();
+    if length != lower(b).count() {
         return Some(2);
     }
+    if lower(a).eq(lower(b)) {
+        return None;
+    }
+    if length < 4 {
+        return Some(2);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (lower(a).collect(), lower(b).collect());
     let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
     match differ[..] {
         [i] if neighbours(a[i], b[i]) => Some(0),
@@ -72,7 +84,7 @@ impl Matcher for KeyboardTypos {
         let mut best: Option<u8> = None;
         for x in &a.raw {
             for y in &b.raw {
-                let level = slip(&x.to_lowercase(), &y.to_lowercase());
+                let level = slip(x, y);
                 if level.is_some() && (best.is_none() || level < best) {
                     best = level;
                 }
