@@ -18,6 +18,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::candidates::BlockingReport;
@@ -241,6 +242,13 @@ pub struct BlockingSummary {
     /// What the blocks gave.
     #[serde(flatten)]
     pub report: BlockingReport,
+}
+
+/// Runs `writes`, each writing files of its own, in parallel; the error of
+/// the first that failed, in the list's order.
+pub(crate) fn write_in_parallel(writes: &[&(dyn Fn() -> Result<()> + Sync)]) -> Result<()> {
+    let results: Vec<Result<()>> = writes.par_iter().map(|write| write()).collect();
+    results.into_iter().collect()
 }
 
 /// A buffered new file at `path`.

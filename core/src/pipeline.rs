@@ -213,11 +213,13 @@ impl Run<'_> {
             .stage("relate", |_| Ok(relationships::find(&job.attributes, &source_names, &records, &entities, &near)))?;
         let folder = generation::begin(self.output, 1)?;
         self.stage("write", |_| {
-            write_outputs(&folder, &records, &source_names, &entities, &links, &near, &relationships, &rejects)?;
-            output::write_aliases(&folder.join("aliases.csv"), &[])?;
-            compared::write(&compared::path(&folder), &pairs, &vectors, &evidence, job.comparisons.len())?;
-            output::write_json(&training_path(&folder), &random)?;
-            output::create(&folder.join("changes.jsonl"))?.flush().map_err(Error::io("write", &folder))
+            output::write_in_parallel(&[
+                &|| write_outputs(&folder, &records, &source_names, &entities, &links, &near, &relationships, &rejects),
+                &|| output::write_aliases(&folder.join("aliases.csv"), &[]),
+                &|| compared::write(&compared::path(&folder), &pairs, &vectors, &evidence, job.comparisons.len()),
+                &|| output::write_json(&training_path(&folder), &random),
+                &|| output::create(&folder.join("changes.jsonl"))?.flush().map_err(Error::io("write", &folder)),
+            ])
         })?;
 
         for (source, range) in sources.iter_mut().zip(&ranges) {
@@ -495,7 +497,7 @@ pub(crate) fn fit(job: &Job, vectors: &[Level], random: &RandomSample) -> Model 
 
 /// Writes the outputs of a generation into `folder`: the graph files,
 /// `relationships.csv`, `entities.csv`, `links.csv`, `near_matches.csv` and
-/// `rejects.csv`.
+/// `rejects.csv`, written in parallel.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_outputs(
     folder: &Path,
@@ -508,13 +510,15 @@ pub(crate) fn write_outputs(
     rejects: &[Reject],
 ) -> Result<()> {
     let nodes = graph_nodes(records, source_names, entities);
-    graph::write_graphml(&folder.join("graph.graphml"), &nodes, relationships)?;
-    graph::write_neo4j(&folder.join("neo4j"), &nodes, relationships)?;
-    output::write_relationships(&folder.join("relationships.csv"), relationships, records, source_names)?;
-    output::write_entities(&folder.join("entities.csv"), records, source_names, entities)?;
-    output::write_links(&folder.join("links.csv"), links, records, source_names, entities)?;
-    output::write_near_matches(&folder.join("near_matches.csv"), near, records, source_names, entities)?;
-    output::write_rejects(&folder.join("rejects.csv"), rejects)
+    output::write_in_parallel(&[
+        &|| graph::write_graphml(&folder.join("graph.graphml"), &nodes, relationships),
+        &|| graph::write_neo4j(&folder.join("neo4j"), &nodes, relationships),
+        &|| output::write_relationships(&folder.join("relationships.csv"), relationships, records, source_names),
+        &|| output::write_entities(&folder.join("entities.csv"), records, source_names, entities),
+        &|| output::write_links(&folder.join("links.csv"), links, records, source_names, entities),
+        &|| output::write_near_matches(&folder.join("near_matches.csv"), near, records, source_names, entities),
+        &|| output::write_rejects(&folder.join("rejects.csv"), rejects),
+    ])
 }
 
 /// A graph node per entity: its record count and sources, in entity order
