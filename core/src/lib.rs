@@ -40,6 +40,7 @@ pub mod output;
 pub mod paths;
 pub mod pipeline;
 pub mod plugin;
+mod prefetch;
 pub mod progress;
 pub mod query;
 pub mod read;

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use super::{Comparison, Identifier, Method};
 use crate::normalize::{email, username};
+use crate::prefetch::{self, CACHE_LINE};
 use crate::record::{Record, RecordIndex};
 
 /// The forms of one normalized value, as [`Value`]s hand them out.
@@ -81,24 +82,6 @@ enum Stored {
     Name(u32),
     Digits(Span),
     Ip(Option<IpAddr>),
-}
-
-/// Bytes in a cache line (x86-64 and most ARM cores).
-const CACHE_LINE: usize = 64;
-
-/// A hint to fetch the cache line holding `p`; nothing elsewhere than on
-/// x86-64.
-#[inline]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint: it reads nothing into the program and
-    // never faults, whatever the address. SSE is part of x86-64.
-    #[allow(unsafe_code)]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// One prepared value: its text and its forms.
@@ -315,12 +298,12 @@ impl Prepared {
         };
         let entries = &self.entries[start as usize..end as usize];
         if !texts {
-            entries.chunks((CACHE_LINE / size_of::<Entry>()).max(1)).for_each(|line| prefetch(line.as_ptr()));
+            entries.chunks((CACHE_LINE / size_of::<Entry>()).max(1)).for_each(|line| prefetch::line(line.as_ptr()));
         } else if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
             // A record's texts and forms were pushed one after the other.
             let (from, to) = (first.text.start as usize, (last.text.start + last.text.len) as usize);
             let text = self.text.as_bytes();
-            (from..to.min(text.len())).step_by(CACHE_LINE).for_each(|at| prefetch(&text[at]));
+            (from..to.min(text.len())).step_by(CACHE_LINE).for_each(|at| prefetch::line(&text[at]));
         }
     }
 
