@@ -286,24 +286,34 @@ impl Prepared {
         Some(all)
     }
 
-    /// Asks the processor to start fetching record `r`'s values, to be
+    /// Asks the processor to start fetching record `r`'s entries, to be
     /// compared some pairs later: a pair's second record lies anywhere in
     /// the columns, and waiting for it from memory took a fifth of the
-    /// compare stage. First its entries (`texts` false), then, once they
-    /// have arrived, the texts they point at (`texts` true).
-    pub(crate) fn prefetch(&self, r: RecordIndex, texts: bool) {
-        let first = r as usize * self.attributes;
-        let (Some(&start), Some(&end)) = (self.starts.get(first), self.starts.get(first + self.attributes)) else {
-            return;
-        };
-        let entries = &self.entries[start as usize..end as usize];
-        if !texts {
-            entries.chunks((CACHE_LINE / size_of::<Entry>()).max(1)).for_each(|line| prefetch::line(line.as_ptr()));
-        } else if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+    /// compare stage. Its texts follow ([`Self::prefetch_texts`]) once the
+    /// entries have arrived.
+    pub(crate) fn prefetch_entries(&self, r: RecordIndex) {
+        let entries = self.entries_of(r);
+        entries.chunks((CACHE_LINE / size_of::<Entry>()).max(1)).for_each(|line| prefetch::line(line.as_ptr()));
+    }
+
+    /// Asks for the texts record `r`'s entries point at (read from the
+    /// entries: ask for those first, [`Self::prefetch_entries`]).
+    pub(crate) fn prefetch_texts(&self, r: RecordIndex) {
+        let entries = self.entries_of(r);
+        if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
             // A record's texts and forms were pushed one after the other.
             let (from, to) = (first.text.start as usize, (last.text.start + last.text.len) as usize);
             let text = self.text.as_bytes();
             (from..to.min(text.len())).step_by(CACHE_LINE).for_each(|at| prefetch::line(&text[at]));
+        }
+    }
+
+    /// Record `r`'s entries, every attribute's (none when not prepared).
+    fn entries_of(&self, r: RecordIndex) -> &[Entry] {
+        let first = r as usize * self.attributes;
+        match (self.starts.get(first), self.starts.get(first + self.attributes)) {
+            (Some(&start), Some(&end)) => &self.entries[start as usize..end as usize],
+            _ => &[],
         }
     }
 
