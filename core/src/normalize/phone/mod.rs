@@ -16,9 +16,11 @@
 //! (`020-7946-0018`, `(020) 7946 0018`) still agree; text without a digit stays
 //! the baseline text. [`flag`] tells the two apart.
 //!
-//! Cost: a value takes some 15–20 µs (one parse; a second checks that the
-//! E.164 form reads back to itself, unless the text was that form with
-//! separators). The run learns validity from [`normalize_checked`] rather
+//! Cost: a parse checks the number's validity with its patterns compiled
+//! once ([`validity`], the crate's rules without its cache look-ups, which
+//! had been two thirds of the time); a second parse checks that the E.164
+//! form reads back to itself, unless the text was that form with
+//! separators. The run learns validity from [`normalize_checked`] rather
 //! than parsing again for [`flag`]. `phonenumber` matches every pattern
 //! through its database's one cache of compiled patterns behind a mutex,
 //! so parses on one database barely run in parallel (two threads on one
@@ -41,6 +43,10 @@ use phonenumber::country;
 use phonenumber::metadata::{DATABASE, Database};
 
 use super::baseline;
+
+mod validity;
+
+use validity::Validity;
 
 /// The E.164 form of a phone number, else its digits (with a leading `+` when
 /// it had one), else the baseline text; `None` for a blank value.
@@ -72,10 +78,12 @@ pub fn normalize_checked(raw: &str, default_region: Option<&str>) -> Option<(Str
 pub struct Parser {
     /// `None`: `phonenumber`'s process-wide database.
     own: Option<Database>,
+    /// The database's validity rules, compiled once ([`validity`]).
+    validity: Validity,
 }
 
 /// The metadata `phonenumber`'s own database is built from.
-const METADATA: &str = include_str!("../../assets/phonenumber/PhoneNumberMetadata.xml");
+const METADATA: &str = include_str!("../../../assets/phonenumber/PhoneNumberMetadata.xml");
 
 impl Parser {
     /// The process-wide parser (`phonenumber`'s own database), shared by
@@ -83,7 +91,7 @@ impl Parser {
     pub fn shared() -> &'static Parser {
         static SHARED: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
         SHARED.get_or_init(|| {
-            let parser = Parser { own: None };
+            let parser = Parser { own: None, validity: Validity::new(&DATABASE) };
             parser.enlarge_cache();
             parser
         })
@@ -94,7 +102,8 @@ impl Parser {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Parser {
         let database = Database::parse(METADATA).expect("the vendored metadata is phonenumber's own");
-        let parser = Parser { own: Some(database) };
+        let validity = Validity::new(&database);
+        let parser = Parser { own: Some(database), validity };
         parser.enlarge_cache();
         parser
     }
@@ -164,9 +173,10 @@ impl Parser {
         let database = self.database();
         panic::catch_unwind(AssertUnwindSafe(|| {
             let number = phonenumber::parse_with(database, region, text).ok()?;
-            number
-                .is_valid_with(database)
-                .then(|| number.format_with(database).mode(phonenumber::Mode::E164).to_string())
+            // `is_valid_with` and the E.164 format, without the crate's
+            // cached pattern look-ups ([`validity`]).
+            let (code, national) = (number.country().code(), number.national().to_string());
+            self.validity.is_valid(database, code, &national).then(|| format!("+{code}{national}"))
         }))
         .ok()
         .flatten()
@@ -280,6 +290,79 @@ mod tests {
             }
         }
         assert!(examples > 1000 && valid > examples * 9 / 10, "{valid} of {examples} examples valid");
+    }
+
+    /// `phonenumber`'s own validity and E.164 form, which
+    /// [`Parser::parse_e164`] computes without its pattern cache.
+    fn crates_own_e164(database: &Database, text: &str, region: Option<country::Id>) -> Option<String> {
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            let number = phonenumber::parse_with(database, region, text).ok()?;
+            number
+                .is_valid_with(database)
+                .then(|| number.format_with(database).mode(phonenumber::Mode::E164).to_string())
+        }))
+        .ok()
+        .flatten()
+    }
+
+    #[test]
+    fn numbers_are_valid_exactly_when_phonenumber_says_so() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let parsers = [Parser::shared(), &Parser::new()];
+        let (mut checked, mut valid) = (0, 0);
+        for metadata in DATABASE.iter() {
+            let code = metadata.country_code();
+            let d = metadata.descriptors();
+            let examples: Vec<&str> = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.example())
+            .collect();
+            // Each example, then numbers sharing its first digits (most
+            // near the boundary of a valid range) and random digits.
+            let mut numbers: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
+            for example in &examples {
+                for _ in 0..12 {
+                    let keep = rng.random_range(0..=example.len());
+                    let length = (example.len() + rng.random_range(0..=2)).saturating_sub(1).max(1);
+                    let mut number: String = example.chars().take(keep.min(length)).collect();
+                    while number.len() < length {
+                        number.push(char::from(b'0' + rng.random_range(0..10u8)));
+                    }
+                    numbers.push(number);
+                }
+            }
+            for _ in 0..20 {
+                let length = rng.random_range(4..=14);
+                numbers.push((0..length).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect());
+            }
+            for number in numbers {
+                let international = format!("+{code}{number}");
+                let expected = crates_own_e164(&DATABASE, &international, None);
+                for parser in parsers {
+                    assert_eq!(parser.parse_e164(&international, None), expected, "{international}");
+                }
+                let region = metadata.id().parse().ok();
+                let national = crates_own_e164(&DATABASE, &number, region);
+                assert_eq!(Parser::shared().parse_e164(&number, region), national, "{number} in {}", metadata.id());
+                checked += 2;
+                valid += usize::from(expected.is_some()) + usize::from(national.is_some());
+            }
+        }
+        assert!(checked > 20_000 && valid > checked / 10 && valid < checked * 9 / 10, "{valid} of {checked} valid");
     }
 
     #[test]
