@@ -249,6 +249,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A region's example numbers, of every type the metadata describes.
+    fn examples_of(metadata: &phonenumber::metadata::Metadata) -> Vec<&str> {
+        let d = metadata.descriptors();
+        [
+            Some(d.general()),
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.example())
+        .collect()
+    }
+
     #[test]
     fn the_vendored_metadata_is_phonenumbers_own() {
         let own = Parser::new();
@@ -260,21 +282,7 @@ mod tests {
         // alike by both databases.
         let (mut examples, mut valid) = (0, 0);
         for metadata in DATABASE.iter() {
-            let d = metadata.descriptors();
-            let descriptors = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            for example in descriptors.into_iter().flatten().filter_map(|d| d.example()) {
+            for example in examples_of(metadata) {
                 let international = format!("+{}{example}", metadata.country_code());
                 let shared = Parser::shared().normalize_checked(&international, None);
                 assert_eq!(own.normalize_checked(&international, None), shared, "{international}");
@@ -313,24 +321,7 @@ mod tests {
         let (mut checked, mut valid) = (0, 0);
         for metadata in DATABASE.iter() {
             let code = metadata.country_code();
-            let d = metadata.descriptors();
-            let examples: Vec<&str> = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.example())
-            .collect();
+            let examples = examples_of(metadata);
             // Each example, then numbers sharing its first digits (most
             // near the boundary of a valid range) and random digits.
             let mut numbers: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
