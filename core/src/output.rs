@@ -304,18 +304,7 @@ pub fn write_links(
     let render = |rows: &[Link]| -> csv::Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
         for link in rows {
-            let (a, b) = (&records[link.a as usize], &records[link.b as usize]);
-            writer.write_record([
-                sources[a.source as usize].as_str(),
-                &a.id,
-                &sources[b.source as usize],
-                &b.id,
-                &entity_id(entities[link.a as usize]),
-                &format!("{:.4}", link.weight),
-                &format!("{:.6}", link.probability),
-                &link.evidence,
-                if link.identified { "true" } else { "false" },
-            ])?;
+            write_link(&mut writer, link, records, sources, entities)?;
         }
         writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     };
@@ -331,6 +320,28 @@ pub fn write_links(
         }
     }
     file.flush().map_err(Error::io("write", path))
+}
+
+/// One row of `links.csv`.
+fn write_link<W: Write>(
+    writer: &mut csv::Writer<W>,
+    link: &Link,
+    records: &[Record],
+    sources: &[String],
+    entities: &[u32],
+) -> csv::Result<()> {
+    let (a, b) = (&records[link.a as usize], &records[link.b as usize]);
+    writer.write_record([
+        sources[a.source as usize].as_str(),
+        &a.id,
+        &sources[b.source as usize],
+        &b.id,
+        &entity_id(entities[link.a as usize]),
+        &format!("{:.4}", link.weight),
+        &format!("{:.6}", link.probability),
+        &link.evidence,
+        if link.identified { "true" } else { "false" },
+    ])
 }
 
 /// `links.csv`'s columns.
@@ -489,19 +500,7 @@ mod tests {
         let mut one = csv::Writer::from_writer(Vec::new());
         one.write_record(LINK_COLUMNS).unwrap();
         for link in &links {
-            let (a, b) = (&records[link.a as usize], &records[link.b as usize]);
-            one.write_record([
-                sources[a.source as usize].as_str(),
-                &a.id,
-                &sources[b.source as usize],
-                &b.id,
-                &entity_id(entities[link.a as usize]),
-                &format!("{:.4}", link.weight),
-                &format!("{:.6}", link.probability),
-                &link.evidence,
-                if link.identified { "true" } else { "false" },
-            ])
-            .unwrap();
+            write_link(&mut one, link, &records, &sources, &entities).unwrap();
         }
         let expected = one.into_inner().unwrap();
         let written = std::fs::read(&path).unwrap();
