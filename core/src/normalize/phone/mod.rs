@@ -78,8 +78,6 @@ pub fn normalize_checked(raw: &str, default_region: Option<&str>) -> Option<(Str
 pub struct Parser {
     /// `None`: `phonenumber`'s process-wide database.
     own: Option<Database>,
-    /// The database's validity rules, compiled once ([`validity`]).
-    validity: Validity,
 }
 
 /// The metadata `phonenumber`'s own database is built from.
@@ -91,7 +89,7 @@ impl Parser {
     pub fn shared() -> &'static Parser {
         static SHARED: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
         SHARED.get_or_init(|| {
-            let parser = Parser { own: None, validity: Validity::new(&DATABASE) };
+            let parser = Parser { own: None };
             parser.enlarge_cache();
             parser
         })
@@ -102,8 +100,7 @@ impl Parser {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Parser {
         let database = Database::parse(METADATA).expect("the vendored metadata is phonenumber's own");
-        let validity = Validity::new(&database);
-        let parser = Parser { own: Some(database), validity };
+        let parser = Parser { own: Some(database) };
         parser.enlarge_cache();
         parser
     }
@@ -176,7 +173,7 @@ impl Parser {
             // `is_valid_with` and the E.164 format, without the crate's
             // cached pattern look-ups ([`validity`]).
             let (code, national) = (number.country().code(), number.national().to_string());
-            self.validity.is_valid(database, code, &national).then(|| format!("+{code}{national}"))
+            Validity::shared().is_valid(code, &national).then(|| format!("+{code}{national}"))
         }))
         .ok()
         .flatten()

@@ -22,11 +22,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use phonenumber::country;
-use phonenumber::metadata::{Database, Descriptor, Metadata};
+use phonenumber::metadata::{DATABASE, Database, Descriptor, Metadata};
 use regex::{Regex, RegexBuilder};
 
-/// The validity rules of every country code of a database, compiled as
-/// numbers of each code come.
+/// The validity rules of every country code of `phonenumber`'s metadata
+/// (every parser's, whichever database instance it holds), compiled as
+/// numbers of each code come, once for all threads.
 pub(super) struct Validity {
     codes: HashMap<u16, OnceLock<Regions>>,
 }
@@ -59,18 +60,20 @@ struct Pattern {
 }
 
 impl Validity {
-    /// The rules of `database`'s country codes, none compiled yet.
-    pub(super) fn new(database: &Database) -> Validity {
-        let codes = database.iter().map(|metadata| (metadata.country_code(), OnceLock::new())).collect();
-        Validity { codes }
+    /// The process-wide rules.
+    pub(super) fn shared() -> &'static Validity {
+        static SHARED: OnceLock<Validity> = OnceLock::new();
+        SHARED.get_or_init(|| Validity {
+            codes: DATABASE.iter().map(|metadata| (metadata.country_code(), OnceLock::new())).collect(),
+        })
     }
 
     /// Whether the number with country code `code` and national number
-    /// `national` (leading zeros included) is valid in `database` (the
-    /// one this was made for), as `is_valid_with` tells.
-    pub(super) fn is_valid(&self, database: &Database, code: u16, national: &str) -> bool {
+    /// `national` (leading zeros included) is valid, as `is_valid_with`
+    /// tells.
+    pub(super) fn is_valid(&self, code: u16, national: &str) -> bool {
         let Some(regions) = self.codes.get(&code) else { return false };
-        match regions.get_or_init(|| Regions::of(database, code)) {
+        match regions.get_or_init(|| Regions::of(&DATABASE, code)) {
             Regions::One(rules) => rules.as_ref().is_some_and(|rules| rules.is_valid(national)),
             Regions::Several(regions) => {
                 for (leading, rules) in regions {
