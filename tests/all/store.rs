@@ -48,3 +48,42 @@ fn one_writer_at_a_time() {
     drop(held);
     crate::sleuth_ok(&["run", "tests/fixtures/broken/job.toml", "--out", dir]);
 }
+
+/// A copy of `tests/fixtures/store-fst`: the output folder of the `broken`
+/// job as Sleuth wrote it while its term dictionaries were FSTs (before
+/// they became SSTables), which this build cannot read.
+fn store_of_an_earlier_version() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    let fixture = crate::repo().join("tests/fixtures/store-fst");
+    for entry in walk(&fixture) {
+        let to = copy.path().join(entry.strip_prefix(&fixture).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &to).unwrap();
+    }
+    copy
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+#[test]
+fn a_store_of_an_earlier_version_is_refused_when_opened() {
+    let old = store_of_an_earlier_version();
+    let error = Store::open(old.path()).err().expect("an FST-era store cannot be read");
+    let message = error.to_string();
+    assert!(message.contains(&old.path().join("index").display().to_string()), "{message}");
+    assert!(message.contains("another version of Sleuth") && message.contains("run the job again"), "{message}");
+    // The commands that read a store say so too, and change nothing.
+    let before = std::fs::read(old.path().join("entities.csv")).unwrap();
+    let query = crate::sleuth(&["query", old.path().to_str().unwrap(), "--record", "people:1"]);
+    assert_eq!(query.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&query.stderr);
+    assert!(stderr.contains("another version of Sleuth"), "{stderr}");
+    assert_eq!(std::fs::read(old.path().join("entities.csv")).unwrap(), before);
+}
