@@ -292,8 +292,11 @@ impl Comparison {
         let compare = |a, b| self.compare_sides(a, b);
         match self.across {
             None => compare(side(a, self.attribute), side(b, self.attribute)),
+            // The comparator takes this attribute's value first (an email,
+            // a name) and the other's second (a username): `a`'s email
+            // against `b`'s username, then `b`'s email against `a`'s username.
             Some(other) => {
-                compare(side(a, self.attribute), side(b, other)).min(compare(side(a, other), side(b, self.attribute)))
+                compare(side(a, self.attribute), side(b, other)).min(compare(side(b, self.attribute), side(a, other)))
             }
         }
     }
@@ -378,6 +381,38 @@ mod tests {
         assert_eq!(comparison.shared_value(&a, &b), Some("sarah@gmail.com"));
         assert_eq!(comparison.compare(&a, &[]), Level::MISSING);
         assert_eq!(comparison.compare(&b, &a), comparison.compare(&a, &b));
+    }
+
+    #[test]
+    fn a_comparison_across_attributes_meets_in_both_directions() {
+        // Attribute 0 is an email, 1 a username; either record may hold either.
+        let record = |email: &[&str], username: &[&str]| Record {
+            source: 0,
+            id: String::new(),
+            line: 1,
+            values: Vec::new(),
+            normalized: vec![values(email), values(username)],
+        };
+        let comparison = Comparison {
+            name: "email_username".into(),
+            attribute: 0,
+            across: Some(1),
+            group: None,
+            method: Method::Identifier(Identifier::Handle),
+            damp_common_values: false,
+        };
+        let skeleton = Level(handle::LEVELS.iter().position(|&l| l == "skeleton").unwrap() as u8);
+        let username_first = [record(&[], &["darkangel99"]), record(&["dark.angel99@gmail.com"], &[])];
+        let email_first = [record(&["dark.angel99@gmail.com"], &[]), record(&[], &["darkangel99"])];
+        for records in [&username_first, &email_first] {
+            for prepared in [Prepared::new(std::slice::from_ref(&comparison), records, 2).unwrap(), Prepared::default()]
+            {
+                assert_eq!(comparison.compare_records(records, &prepared, (0, 1)), skeleton);
+            }
+        }
+        let strangers = [record(&["mike@gmail.com"], &["darkangel99"]), record(&["sarah@gmail.com"], &["bob"])];
+        let prepared = Prepared::new(std::slice::from_ref(&comparison), &strangers, 2).unwrap();
+        assert_eq!(comparison.compare_records(&strangers, &prepared, (0, 1)), Level(handle::LEVELS.len() as u8 - 1));
     }
 
     #[test]
