@@ -146,14 +146,14 @@ impl Blocks {
 
     /// Asks the processor for what [`Self::block`] and [`Self::key`] of
     /// block `i` read first, for a loop that gets there a few steps later.
-    pub fn prefetch(&self, i: usize) {
+    pub(crate) fn prefetch(&self, i: usize) {
         crate::prefetch::line(&self.starts[i]);
         crate::prefetch::line(&self.keys_of_blocks[i]);
     }
 
     /// Asks the processor for block `i`'s members from `from` on (its
     /// start, once [`Self::prefetch`] has brought it).
-    pub fn prefetch_members(&self, i: usize, from: usize) {
+    pub(crate) fn prefetch_members(&self, i: usize, from: usize) {
         if let Some(member) = self.members.get(self.starts[i] + from) {
             crate::prefetch::line(member);
         }
