@@ -301,17 +301,13 @@ pub fn write_links(
     entities: &[u32],
 ) -> Result<()> {
     let mut file = create(path)?;
-    let render = |rows: &[Link]| -> csv::Result<Vec<u8>> {
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
-        for link in rows {
-            write_link(&mut writer, link, records, sources, entities)?;
-        }
-        writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-    };
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(LINK_COLUMNS).map_err(csv_error(path))?;
-    let header = header.into_inner().map_err(|e| csv_error(path)(csv::Error::from(e.into_error())))?;
+    let header = csv_bytes(0, |writer| writer.write_record(LINK_COLUMNS)).map_err(csv_error(path))?;
     file.write_all(&header).map_err(Error::io("write", path))?;
+    let render = |rows: &[Link]| {
+        csv_bytes(rows.len() * 128, |writer| {
+            rows.iter().try_for_each(|link| write_link(writer, link, records, sources, entities))
+        })
+    };
     for batch in links.chunks(LINK_BATCH) {
         let rendered: Vec<Vec<u8>> =
             batch.par_chunks(LINK_ROWS).map(render).collect::<csv::Result<_>>().map_err(csv_error(path))?;
@@ -320,6 +316,16 @@ pub fn write_links(
         }
     }
     file.flush().map_err(Error::io("write", path))
+}
+
+/// The bytes `write` gives a CSV writer (about `capacity` of them).
+fn csv_bytes(
+    capacity: usize,
+    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+) -> csv::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(capacity));
+    write(&mut writer)?;
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// One row of `links.csv`.
