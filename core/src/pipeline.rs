@@ -7,6 +7,7 @@
 //! thread count never changes a byte of `entities.csv` or `links.csv`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::ops::Range;
@@ -677,7 +678,7 @@ pub(crate) fn score(
     records: &[Record],
     pairs: &[(RecordIndex, RecordIndex)],
     vectors: &[Level],
-    evidence: &[MatcherEvidence],
+    evidence_of_matchers: &[MatcherEvidence],
 ) -> (Vec<Link>, Vec<NearPair>) {
     let width = job.comparisons.len().max(1);
     let scorer = Scorer::new(model, &job.comparisons, damping);
@@ -704,25 +705,27 @@ pub(crate) fn score(
                 }
                 let mut contributions = scorer.contributions(ra, rb, vector);
                 contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
-                let evidence = contributions
-                    .iter()
-                    .take(3)
-                    .map(|c| {
-                        let rule = evidence
-                            .iter()
-                            .find(|e| e.comparison == c.comparison)
-                            .and_then(|e| e.rule(chunk * CHUNK + i))
-                            .map(|rule| format!("[{rule}]"))
-                            .unwrap_or_default();
-                        format!(
-                            "{}={}{rule}({:+.1})",
-                            model.comparisons[c.comparison].name,
-                            model.comparisons[c.comparison].levels[c.level.0 as usize],
-                            c.weight
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                // `name=level[rule](+w.w); …`, written into one string.
+                let mut evidence = String::with_capacity(96);
+                for (n, c) in contributions.iter().take(3).enumerate() {
+                    let compared = &model.comparisons[c.comparison];
+                    if n > 0 {
+                        evidence.push_str("; ");
+                    }
+                    evidence.push_str(&compared.name);
+                    evidence.push('=');
+                    evidence.push_str(&compared.levels[c.level.0 as usize]);
+                    let rule = evidence_of_matchers
+                        .iter()
+                        .find(|e| e.comparison == c.comparison)
+                        .and_then(|e| e.rule(chunk * CHUNK + i));
+                    if let Some(rule) = rule {
+                        evidence.push('[');
+                        evidence.push_str(rule);
+                        evidence.push(']');
+                    }
+                    let _ = write!(evidence, "({:+.1})", c.weight);
+                }
                 let identified = vector.iter().zip(&job.comparisons).any(|(l, c)| *l == Level(0) && c.identifies());
                 Some(Ok(Link { a, b, weight: score.weight, probability: score.probability, evidence, identified }))
             })

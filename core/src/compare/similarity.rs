@@ -20,7 +20,7 @@
 /// assert_eq!(jaro_winkler_reaching("sarah", "johnsmith", 0.88), None);
 /// ```
 pub fn jaro_winkler_reaching(a: &str, b: &str, at_least: f64) -> Option<f64> {
-    if let Some(bound) = jaro_winkler_bound(a, b)
+    if let Some(bound) = jaro_winkler_bound(a, b, at_least)
         && bound < at_least - 1e-9
     {
         return None;
@@ -38,12 +38,23 @@ pub(crate) fn jaro_winkler_band(a: &str, b: &str, bands: &[f64]) -> Option<usize
 }
 
 /// An upper bound of the Jaro–Winkler similarity of two ASCII strings;
-/// `None` for other strings (no bound is computed).
-fn jaro_winkler_bound(a: &str, b: &str) -> Option<f64> {
+/// `None` for other strings (no bound is computed). Lengths alone bound the
+/// common characters by the shorter length, which already rules out most
+/// pairs of a name's handles and a username; only the others are counted.
+fn jaro_winkler_bound(a: &str, b: &str, at_least: f64) -> Option<f64> {
     if !a.is_ascii() || !b.is_ascii() || a.is_empty() || b.is_empty() {
         return None;
     }
-    let mut counts = [0i32; 128];
+    let bound = |common: usize| {
+        let c = common as f64;
+        let jaro = (c / a.len() as f64 + c / b.len() as f64 + 1.0) / 3.0;
+        0.4 + 0.6 * jaro.min(1.0)
+    };
+    let by_length = bound(a.len().min(b.len()));
+    if by_length < at_least - 1e-9 {
+        return Some(by_length);
+    }
+    let mut counts = [0u32; 128];
     for byte in a.bytes() {
         counts[byte as usize] += 1;
     }
@@ -58,9 +69,7 @@ fn jaro_winkler_bound(a: &str, b: &str) -> Option<f64> {
     if common == 0 {
         return Some(0.0);
     }
-    let c = f64::from(common);
-    let jaro = (c / a.len() as f64 + c / b.len() as f64 + 1.0) / 3.0;
-    Some(0.4 + 0.6 * jaro.min(1.0))
+    Some(bound(common))
 }
 
 #[cfg(test)]

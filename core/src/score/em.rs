@@ -18,9 +18,8 @@
 //! expected number of matching candidates over the number of eligible pairs
 //! (blocking is assumed to find nearly all matches).
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::compare::Level;
 
@@ -37,11 +36,11 @@ pub fn pattern_counts(vectors: &[Level], width: usize) -> Vec<(Vec<Level>, u64)>
     }
     let counts = vectors
         .par_chunks(width)
-        .fold(HashMap::<&[Level], u64>::new, |mut counts, vector| {
+        .fold(FxHashMap::<&[Level], u64>::default, |mut counts, vector| {
             *counts.entry(vector).or_default() += 1;
             counts
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(FxHashMap::default, |mut a, b| {
             for (vector, count) in b {
                 *a.entry(vector).or_default() += count;
             }
