@@ -29,7 +29,7 @@
 //! maps within a name, never across languages (`sasha` → `alexander`, but not
 //! `juan` → `john`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use rphonetic::{DoubleMetaphone, Encoder};
@@ -107,7 +107,7 @@ pub fn phonetic(token: &str) -> String {
 /// assert_eq!(canonical_given("rivera"), "rivera");
 /// ```
 pub fn canonical_given(token: &str) -> &str {
-    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    static TABLE: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         NICKNAMES.iter().flat_map(|(name, variants)| variants.iter().map(move |variant| (*variant, *name))).collect()
     });

@@ -10,7 +10,9 @@ mod csv;
 mod jsonl;
 mod plugin;
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 
 use crate::config::{Format, Job, Reader, Source};
 use crate::error::Result;
@@ -53,7 +55,7 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
         index: index as u32,
         attributes: job.attributes.len(),
         read: SourceRead::default(),
-        ids: HashMap::new(),
+        ids: FxHashMap::default(),
     };
     match &source.reader {
         Reader::Builtin(Format::Csv) => csv::read(source, &mut rows)?,
@@ -78,7 +80,7 @@ struct Rows<'a> {
     index: u32,
     attributes: usize,
     read: SourceRead,
-    ids: HashMap<String, u64>,
+    ids: FxHashMap<String, u64>,
 }
 
 impl Rows<'_> {
@@ -102,10 +104,15 @@ impl Rows<'_> {
             Some(id) => id.trim().to_string(),
             None => line.to_string(),
         };
-        if let Some(first) = self.ids.get(&id) {
-            return self.reject(line, format!("duplicate id `{id}` (first seen on line {first})"), excerpt);
+        match self.ids.entry(id.clone()) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                return self.reject(line, format!("duplicate id `{id}` (first seen on line {first})"), excerpt);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(line);
+            }
         }
-        self.ids.insert(id.clone(), line);
         self.read.records.push(Record { source: self.index, id, line, values, normalized: Vec::new() });
     }
 
