@@ -2,7 +2,8 @@
 //! same parser compiled natively, and the keyboard-typos matcher plugin's
 //! cost per pair against the same rule natively and against the built-in
 //! username comparator, and what crossing into a plugin costs per pair (a
-//! matcher whose rule is a mere equality). `cargo bench --bench plugins`.
+//! matcher whose rule is a mere equality), under contract 0.2.0 and, for
+//! keyboard-typos, 0.1.0. `cargo bench --bench plugins`.
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -74,8 +75,13 @@ fn matchers(c: &mut Criterion) {
     let subjects: Vec<Subject> =
         handles.iter().chain(&slips).map(|h| Subject { raw: vec![h.clone()], normalized: vec![h.clone()] }).collect();
     let pairs: Vec<(u32, u32)> = (0..1024u32).map(|i| (i % 512, 512 + (i * 7) % 512)).collect();
-    let sdk_subjects: Vec<sleuth_sdk::Subject> =
-        subjects.iter().map(|s| sleuth_sdk::Subject { raw: s.raw.clone(), normalized: s.normalized.clone() }).collect();
+    let mut sdk_subjects = sleuth_sdk::Subjects::default();
+    for s in &subjects {
+        let (raw, normalized): (Vec<&str>, Vec<&str>) =
+            (s.raw.iter().map(String::as_str).collect(), s.normalized.iter().map(String::as_str).collect());
+        sdk_subjects.push(&raw, &normalized);
+    }
+    let sdk_subject = |i: u32| sdk_subjects.get(i as usize).expect("pushed");
     let plugin = Plugin::load(&sleuth_test_guests::KEYBOARD_TYPOS.path(), None, Limits::default()).expect("loads");
     let matcher = Matcher::new(plugin).expect("a matcher");
     let builtin = Method::Identifier(Identifier::Username);
@@ -95,15 +101,21 @@ fn matchers(c: &mut Criterion) {
             pairs
                 .iter()
                 .map(|&(x, y)| {
-                    keyboard_typos::KeyboardTypos::compare(&sdk_subjects[x as usize], &sdk_subjects[y as usize])
-                        .level
-                        .unwrap_or(9) as u32
+                    keyboard_typos::KeyboardTypos::compare(&sdk_subject(x), &sdk_subject(y)).level.unwrap_or(9) as u32
                 })
                 .sum::<u32>()
         })
     });
     group.bench_function("keyboard-typos plugin", |b| {
         b.iter(|| matcher.compare(black_box(&subjects), black_box(&pairs), "bench").expect("compares").len())
+    });
+    // The same plugin as sleuth-sdk 0.1.0 built it: contract 0.1.0, where
+    // each record's values cross as lists of strings.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/contract-0.1/keyboard_typos.wasm");
+    let old = Matcher::new(Plugin::load(std::path::Path::new(fixture), None, Limits::default()).expect("loads"))
+        .expect("a matcher");
+    group.bench_function("keyboard-typos plugin, contract 0.1.0", |b| {
+        b.iter(|| old.compare(black_box(&subjects), black_box(&pairs), "bench").expect("compares").len())
     });
     // A rule that does next to nothing (equality of normalized values): its
     // cost per pair is the boundary's, records crossing and verdicts back.

@@ -175,6 +175,8 @@ pub struct PluginSummary {
     pub path: String,
     /// Its sha256.
     pub sha256: String,
+    /// The contract it was built against: `0.2.0`.
+    pub contract: crate::plugin::Contract,
 }
 
 impl PluginSummary {
@@ -185,6 +187,7 @@ impl PluginSummary {
             info: plugin.info.clone(),
             path: plugin.path.display().to_string(),
             sha256: plugin.sha256.clone(),
+            contract: plugin.contract,
         }
     }
 }

@@ -65,8 +65,14 @@
 //! assert_eq!(last.rejects[0].position.line, 3);
 //! ```
 //!
-//! The contract is the WIT package `sleuth:plugin@0.1.0` in `wit/0.1.0/`,
-//! frozen once released; this crate's major and minor version follow it.
+//! The contract is the WIT package `sleuth:plugin@0.2.0` in `wit/0.2.0/`,
+//! frozen once released; this crate's major and minor version follow it, and
+//! it builds 0.2.0 components only. Plugins built against 0.1.0 (with
+//! `sleuth-sdk = "0.1"`) keep loading in hosts that support both versions;
+//! `wit/0.1.0/` stays in this crate for those hosts. What changed in 0.2.0:
+//! a matcher's batch crosses into the plugin packed, and a [`Subject`]
+//! borrows its values from it ([`Subject::raw`] and [`Subject::normalized`]
+//! are iterators of `&str`).
 
 #![warn(missing_docs)]
 
@@ -81,13 +87,15 @@ pub mod glue;
 
 pub use lines::{Line, Lines};
 pub use log::{Level, log};
-pub use types::{Attribute, Declaration, ParseError, Parsed, PluginInfo, Position, Record, Subject, Verdict};
+pub use types::{
+    Attribute, Declaration, ParseError, Parsed, PluginInfo, Position, Record, Subject, Subjects, Values, Verdict,
+};
 
 /// The version of this SDK, recorded in every plugin's [`PluginInfo`].
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The WIT version of the contract this SDK implements.
-pub const WIT_VERSION: &str = "0.1.0";
+pub const WIT_VERSION: &str = "0.2.0";
 
 /// A parser of an agency's file format: bytes in, records out.
 ///
@@ -109,13 +117,47 @@ pub trait Parser: Default {
 /// Its verdicts become a comparison of Sleuth's model: each level gets its
 /// m and u trained like a built-in comparison's, and the rule id is shown as
 /// evidence in `links.csv`.
+///
+/// ```
+/// use sleuth_sdk::{Declaration, Matcher, Subject, Subjects, Verdict};
+///
+/// /// Usernames equal but for ASCII case.
+/// struct SameHandle;
+///
+/// impl Matcher for SameHandle {
+///     fn declare() -> Declaration {
+///         Declaration {
+///             kinds: vec!["username".into()],
+///             levels: vec!["same".into(), "different".into()],
+///             rules: vec!["case-insensitive".into(), "unequal".into()],
+///         }
+///     }
+///
+///     fn compare(a: &Subject<'_>, b: &Subject<'_>) -> Verdict {
+///         let same = a.raw().any(|x| b.raw().any(|y| x.eq_ignore_ascii_case(y)));
+///         if same { Verdict::level(0, "case-insensitive") } else { Verdict::level(1, "unequal") }
+///     }
+/// }
+///
+/// // In the plugin crate: sleuth_sdk::export!(matcher: SameHandle);
+///
+/// // Natively, subjects packed as the host packs them: raw values, then
+/// // normalized ones.
+/// let mut subjects = Subjects::default();
+/// let a = subjects.push(&["Dark_Angel", "da"], &["dark_angel", "da"]);
+/// let b = subjects.push(&["dark_angel"], &["dark_angel"]);
+/// let c = subjects.push(&["sh4dow"], &["sh4dow"]);
+/// let (a, b, c) = (subjects.get(a).unwrap(), subjects.get(b).unwrap(), subjects.get(c).unwrap());
+/// assert_eq!(SameHandle::compare(&a, &b), Verdict::level(0, "case-insensitive"));
+/// assert_eq!(SameHandle::compare(&a, &c), Verdict::level(1, "unequal"));
+/// ```
 pub trait Matcher {
     /// The attribute kinds it compares, its levels (strongest agreement
     /// first; the last means "different") and the ids of its rules.
     fn declare() -> Declaration;
 
     /// The verdict on one pair.
-    fn compare(a: &Subject, b: &Subject) -> Verdict;
+    fn compare(a: &Subject<'_>, b: &Subject<'_>) -> Verdict;
 }
 
 /// Exports a [`Parser`] or a [`Matcher`] as the plugin's component:
@@ -179,7 +221,7 @@ macro_rules! export {
             }
 
             fn compare(
-                subjects: ::std::vec::Vec<$crate::glue::matcher::Subject>,
+                subjects: $crate::glue::matcher::Subjects,
                 pairs: ::std::vec::Vec<(u32, u32)>,
             ) -> ::core::result::Result<::std::vec::Vec<$crate::glue::matcher::Verdict>, ::std::string::String> {
                 $crate::glue::install_panic_hook();

@@ -6,8 +6,9 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use sleuth_core::plugin::matcher::Subject;
 use sleuth_core::plugin::parser::{self, ParseReject, Parsed};
-use sleuth_core::plugin::{Limits, Matcher, Plugin, World, sha256_hex};
+use sleuth_core::plugin::{Contract, Limits, Matcher, Plugin, World, sha256_hex};
 use sleuth_test_guests as guests;
 
 use crate::{repo, sleuth, sleuth_ok};
@@ -97,7 +98,7 @@ fn plugins_describe_themselves() {
         (plugin.world, plugin.info.name.as_str(), plugin.info.version.as_str()),
         (World::Parser, "irc-log", "0.1.0")
     );
-    assert_eq!(plugin.info.sdk_version, "0.1.0");
+    assert_eq!(plugin.info.sdk_version, "0.2.0");
     let matcher = Matcher::new(load(guests::KEYBOARD_TYPOS, Limits::default())).unwrap();
     assert_eq!(matcher.declaration.kinds, ["username"]);
     assert_eq!(matcher.declaration.levels, ["adjacent_key", "swapped", "different"]);
@@ -265,8 +266,9 @@ fn the_workbench_scaffolds_builds_inspects_and_parses_a_new_plugin() {
     let inspect = sleuth_ok(&["plugin", "inspect", wasm]);
     assert!(inspect.contains("world:       parser"), "{inspect}");
     assert!(inspect.contains("name:        tip-line"), "{inspect}");
-    assert!(inspect.contains("sdk version: 0.1.0"), "{inspect}");
-    assert!(inspect.contains("sleuth:plugin/host@0.1.0"), "{inspect}");
+    assert!(inspect.contains("sdk version: 0.2.0"), "{inspect}");
+    assert!(inspect.contains("sleuth:plugin/host@0.2.0"), "{inspect}");
+    assert!(inspect.contains("contract:    sleuth:plugin@0.2.0 (exports sleuth:plugin/parsing@0.2.0)"), "{inspect}");
 
     let input = dir.path().join("tips.txt");
     std::fs::write(&input, "dark_angel,da@example.org\nno comma here\n").unwrap();
@@ -293,11 +295,54 @@ fn the_bundled_plugins_are_the_example_crates_builds() {
     assert_eq!(matcher.declaration, fresh.declaration);
     let subjects: Vec<_> = ["darkangel", "darkangwl", "darkanegl", "shadow98", "shadow99"]
         .iter()
-        .map(|v| sleuth_core::plugin::matcher::Subject { raw: vec![v.to_string()], normalized: vec![v.to_string()] })
+        .map(|v| Subject { raw: vec![v.to_string()], normalized: vec![v.to_string()] })
         .collect();
     let pairs = [(0, 1), (0, 2), (3, 4), (1, 2)];
     assert_eq!(
         matcher.compare(&subjects, &pairs, "testing").unwrap(),
         fresh.compare(&subjects, &pairs, "testing").unwrap()
     );
+}
+
+#[test]
+fn plugins_built_against_contract_0_1_still_load_and_agree_with_their_0_2_builds() {
+    // The example plugins as SDK 0.1.0 built them (plugins/dist before contract 0.2.0).
+    let old = |name: &str| {
+        Plugin::load(&repo().join("tests/fixtures/contract-0.1").join(name), None, Limits::default()).unwrap()
+    };
+    let (parser, fresh) = (old("irc_log.wasm"), load(guests::IRC_LOG, Limits::default()));
+    assert_eq!((parser.contract, parser.export.as_str()), (Contract::V0_1, "sleuth:plugin/parsing@0.1.0"));
+    assert_eq!((fresh.contract, fresh.export.as_str()), (Contract::V0_2, "sleuth:plugin/parsing@0.2.0"));
+    assert_eq!(parser.info.sdk_version, "0.1.0");
+    assert_eq!(parse(&parser, IRC.as_bytes()), parse(&fresh, IRC.as_bytes()));
+
+    let matcher = Matcher::new(old("keyboard_typos.wasm")).unwrap();
+    let fresh = Matcher::new(load(guests::KEYBOARD_TYPOS, Limits::default())).unwrap();
+    assert_eq!((matcher.plugin.contract, fresh.plugin.contract), (Contract::V0_1, Contract::V0_2));
+    assert_eq!(matcher.declaration, fresh.declaration);
+    // Several values a record, none, and non-ASCII ones cross alike.
+    let subject = |raw: &[&str], normalized: &[&str]| Subject {
+        raw: raw.iter().map(|v| v.to_string()).collect(),
+        normalized: normalized.iter().map(|v| v.to_string()).collect(),
+    };
+    let subjects = [
+        subject(&["darkangel"], &["darkangel"]),
+        subject(&["darkangwl", "zzzz"], &["darkangwl", "zzzz"]),
+        subject(&["qqqq", "DarkAnegl"], &[]),
+        subject(&[], &[]),
+        subject(&["ѕаrаh"], &["sarah"]),
+        subject(&["sаrаg"], &["sarag"]),
+    ];
+    let pairs: Vec<(u32, u32)> = (0..6).flat_map(|a| (0..6).map(move |b| (a, b))).collect();
+    let (old, new) =
+        (matcher.compare(&subjects, &pairs, "testing").unwrap(), fresh.compare(&subjects, &pairs, "testing").unwrap());
+    assert_eq!(old, new);
+    let levels: Vec<Option<u8>> = new[..3].iter().map(|v| v.level).collect();
+    assert_eq!(levels, [None, Some(0), Some(1)], "{new:?}");
+
+    // `inspect` names the contract, and suggests a rebuild to an old matcher.
+    let path = repo().join("tests/fixtures/contract-0.1/keyboard_typos.wasm");
+    let inspect = sleuth_ok(&["plugin", "inspect", path.to_str().unwrap()]);
+    assert!(inspect.contains("contract:    sleuth:plugin@0.1.0 (exports sleuth:plugin/matching@0.1.0)"), "{inspect}");
+    assert!(inspect.contains("rebuild with sleuth-sdk 0.2.0"), "{inspect}");
 }

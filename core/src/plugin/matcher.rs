@@ -10,8 +10,8 @@ use std::sync::Mutex;
 use wasmtime::Store;
 use wasmtime::component::{ComponentType, Func, Lower};
 
-use super::bindings::matcher::Matcher as Bindings;
-use super::{HostState, Info, Plugin, PluginError};
+use super::types;
+use super::{Contract, HostState, Info, Plugin, PluginError};
 
 /// Pairs per call.
 pub const BATCH: usize = 1024;
@@ -31,8 +31,13 @@ pub struct Declaration {
 /// `normalized` as normalized), owned: for callers that make subjects of
 /// their own ([`Matcher::compare`]). A run lends its records' values instead
 /// ([`Matcher::fill`]).
-pub use super::bindings::parser::sleuth::plugin::types::Subject;
-use super::bindings::parser::sleuth::plugin::types::Verdict as WitVerdict;
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// As read.
+    pub raw: Vec<String>,
+    /// As normalized.
+    pub normalized: Vec<String>,
+}
 
 /// A matcher's verdict: a level (`None`: no opinion) and the deciding rule
 /// (an index in the declared rules).
@@ -61,16 +66,13 @@ impl std::fmt::Debug for Matcher {
 
 struct Instance {
     store: Store<HostState>,
-    bindings: Bindings,
-    /// The export `compare`, called with [`Lent`] subjects rather than
-    /// through `bindings`, whose `Subject` owns its strings.
+    /// The export `compare`, typed at each call: its parameters borrow the
+    /// batch, in the shape of the plugin's contract ([`Batch`]).
     compare: Func,
 }
 
-/// A record's values lent to a `compare` call: lowered into the guest
-/// straight from the record's own lists. The WIT `subject` record, field for
-/// field; cloning every value of a batch into the generated `Subject` was
-/// about a twentieth of a million-record run.
+/// Contract 0.1.0's `subject`: a record's values lent to a `compare` call,
+/// lowered into the guest straight from the record's own lists.
 #[derive(ComponentType, Lower)]
 #[component(record)]
 struct Lent<'a> {
@@ -78,38 +80,108 @@ struct Lent<'a> {
     normalized: &'a [String],
 }
 
-/// The parameters of `compare`, as lent.
-type CompareParams<'a> = (&'a [Lent<'a>], &'a [(u32, u32)]);
+/// Contract 0.2.0's `subjects`: every value of a batch in one string.
+#[derive(ComponentType, Lower)]
+#[component(record)]
+struct Packed<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+    spans: &'a [Span],
+}
 
-/// What `compare` returns.
-type CompareResult = (Result<Vec<WitVerdict>, String>,);
+/// Contract 0.2.0's `span`: where a record's values are among a batch's.
+#[derive(ComponentType, Lower, Clone, Copy)]
+#[component(record)]
+struct Span {
+    first: u32,
+    raw: u32,
+    normalized: u32,
+}
 
-impl Instance {
-    fn new(plugin: &Plugin, doing: &str) -> Result<Instance, PluginError> {
-        let (store, (bindings, compare)) = plugin.instantiate(doing, |store, component, linker| {
-            let instance = linker.instantiate(&mut *store, component)?;
-            let bindings = Bindings::new(&mut *store, &instance)?;
-            let interface = instance
-                .get_export_index(&mut *store, None, MATCHING)
-                .ok_or_else(|| wasmtime::format_err!("no export `{MATCHING}`"))?;
-            let compare = instance
-                .get_export_index(&mut *store, Some(&interface), "compare")
-                .and_then(|index| instance.get_func(&mut *store, index))
-                .ok_or_else(|| wasmtime::format_err!("no function `compare` in `{MATCHING}`"))?;
-            Ok((bindings, compare))
-        })?;
-        Ok(Instance { store, bindings, compare })
+/// A batch's records, in the shape the plugin's contract takes. Under
+/// 0.1.0 each record crosses as a record of two lists of strings, each list
+/// and each string a call into the plugin's allocator, and the plugin's
+/// bindings copy each list again (a third of the compare stage at a million
+/// records); under 0.2.0 the batch crosses as three buffers.
+enum Batch<'a> {
+    V0_1(Vec<Lent<'a>>),
+    V0_2 { text: String, ends: Vec<u32>, spans: Vec<Span> },
+}
+
+impl<'a> Batch<'a> {
+    fn new(contract: Contract) -> Batch<'a> {
+        match contract {
+            Contract::V0_1 => Batch::V0_1(Vec::new()),
+            Contract::V0_2 => Batch::V0_2 { text: String::new(), ends: Vec::new(), spans: Vec::new() },
+        }
+    }
+
+    /// Adds a record's values; its index in the batch.
+    fn push(&mut self, raw: &'a [String], normalized: &'a [String]) -> u32 {
+        match self {
+            Batch::V0_1(lent) => {
+                lent.push(Lent { raw, normalized });
+                lent.len() as u32 - 1
+            }
+            Batch::V0_2 { text, ends, spans } => {
+                let first = ends.len() as u32;
+                for value in raw.iter().chain(normalized) {
+                    text.push_str(value);
+                    // A batch's text stays far below 4 GiB: a plugin's memory
+                    // is capped well below that, and the call would fail first.
+                    ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+                }
+                spans.push(Span { first, raw: raw.len() as u32, normalized: normalized.len() as u32 });
+                spans.len() as u32 - 1
+            }
+        }
+    }
+
+    /// Calls `compare` with this batch and `pairs`.
+    fn call(&self, compare: Func, store: &mut Store<HostState>, pairs: &[(u32, u32)]) -> wasmtime::Result<Compared> {
+        let (verdicts,) = match self {
+            Batch::V0_1(lent) => {
+                compare.typed::<(&[Lent], &[(u32, u32)]), (Compared,)>(&*store)?.call(&mut *store, (lent, pairs))?
+            }
+            Batch::V0_2 { text, ends, spans } => compare
+                .typed::<(Packed, &[(u32, u32)]), (Compared,)>(&*store)?
+                .call(&mut *store, (Packed { text, ends, spans }, pairs))?,
+        };
+        Ok(verdicts)
     }
 }
 
-/// The interface a matcher exports, at the version of [`super::CONTRACT`].
-const MATCHING: &str = "sleuth:plugin/matching@0.1.0";
+/// What `compare` returns.
+type Compared = Result<Vec<types::Verdict>, String>;
+
+impl Instance {
+    fn new(plugin: &Plugin, doing: &str) -> Result<Instance, PluginError> {
+        let (store, compare) = plugin.instantiate(doing, |store, instance| compare_of(plugin, store, instance))?;
+        Ok(Instance { store, compare })
+    }
+}
+
+/// The export `compare` of `instance`, its type checked against the
+/// plugin's contract now rather than at the first batch.
+fn compare_of(
+    plugin: &Plugin,
+    store: &mut Store<HostState>,
+    instance: &wasmtime::component::Instance,
+) -> wasmtime::Result<Func> {
+    let compare = plugin.untyped_function(store, instance, "compare")?;
+    match plugin.contract {
+        Contract::V0_1 => compare.typed::<(&[Lent], &[(u32, u32)]), (Compared,)>(&*store).map(drop)?,
+        Contract::V0_2 => compare.typed::<(Packed, &[(u32, u32)]), (Compared,)>(&*store).map(drop)?,
+    }
+    Ok(compare)
+}
 
 pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
     let doing = "describing itself";
-    let mut instance = Instance::new(plugin, doing)?;
-    let bindings = &instance.bindings;
-    plugin.call(&mut instance.store, doing, |s| bindings.sleuth_plugin_matching().call_describe(s)).map(Info::from)
+    let (mut store, describe) = plugin.instantiate(doing, |store, instance| {
+        plugin.function::<(), (types::PluginInfo,)>(store, instance, "describe")
+    })?;
+    plugin.call(&mut store, doing, |s| describe.call(s, ())).map(|(info,)| Info::from(info))
 }
 
 impl Matcher {
@@ -122,10 +194,11 @@ impl Matcher {
             });
         }
         let doing = "declaring what it compares";
-        let mut instance = Instance::new(&plugin, doing)?;
-        let bindings = &instance.bindings;
-        let declared =
-            plugin.call(&mut instance.store, doing, |s| bindings.sleuth_plugin_matching().call_declare(s))?;
+        let (mut store, (declare, compare)) = plugin.instantiate(doing, |store, instance| {
+            let declare = plugin.function::<(), (types::Declaration,)>(store, instance, "declare")?;
+            Ok((declare, compare_of(&plugin, store, instance)?))
+        })?;
+        let (declared,) = plugin.call(&mut store, doing, |s| declare.call(s, ()))?;
         if declared.levels.len() < 2 || declared.levels.len() > 32 {
             return Err(PluginError {
                 plugin: plugin.label(),
@@ -133,7 +206,7 @@ impl Matcher {
             });
         }
         let declaration = Declaration { kinds: declared.kinds, levels: declared.levels, rules: declared.rules };
-        Ok(Matcher { plugin, declaration, idle: Mutex::new(vec![instance]) })
+        Ok(Matcher { plugin, declaration, idle: Mutex::new(vec![Instance { store, compare }]) })
     }
 
     /// Compares `pairs` (indexes into `subjects`) in one call.
@@ -143,12 +216,15 @@ impl Matcher {
         pairs: &[(u32, u32)],
         doing: &str,
     ) -> Result<Vec<Verdict>, PluginError> {
-        let lent: Vec<Lent> = subjects.iter().map(|s| Lent { raw: &s.raw, normalized: &s.normalized }).collect();
-        self.compare_lent(&lent, pairs, doing)
+        let mut batch = Batch::new(self.plugin.contract);
+        for subject in subjects {
+            batch.push(&subject.raw, &subject.normalized);
+        }
+        self.compare_batch(&batch, pairs, doing)
     }
 
-    /// [`Self::compare`] with the subjects' values lent.
-    fn compare_lent(&self, subjects: &[Lent], pairs: &[(u32, u32)], doing: &str) -> Result<Vec<Verdict>, PluginError> {
+    /// [`Self::compare`] with the records' values in a batch.
+    fn compare_batch(&self, batch: &Batch, pairs: &[(u32, u32)], doing: &str) -> Result<Vec<Verdict>, PluginError> {
         let plugin = &self.plugin;
         let pooled = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or_default();
         let mut instance = match pooled {
@@ -156,10 +232,7 @@ impl Matcher {
             None => Instance::new(plugin, doing)?,
         };
         let compare = instance.compare;
-        let result = plugin.call(&mut instance.store, doing, |s| {
-            let (verdicts,) = compare.typed::<CompareParams, CompareResult>(&*s)?.call(&mut *s, (subjects, pairs))?;
-            Ok(verdicts)
-        });
+        let result = plugin.call(&mut instance.store, doing, |s| batch.call(compare, s, pairs));
         // A failed instance is dropped here; a good one goes back to the pool.
         let verdicts = match result? {
             Err(message) => {
@@ -251,7 +324,7 @@ impl Matcher {
             .map(|(b, batch)| {
                 let start = b * BATCH;
                 let mut slot: FxHashMap<RecordIndex, u32> = FxHashMap::default();
-                let mut subjects = Vec::new();
+                let mut subjects = Batch::new(self.plugin.contract);
                 let mut sent = Vec::new();
                 let mut which = Vec::new();
                 for (i, &(x, y)) in batch.iter().enumerate() {
@@ -262,8 +335,7 @@ impl Matcher {
                     let mut index = |n: RecordIndex| {
                         *slot.entry(n).or_insert_with(|| {
                             let r = &records[n as usize];
-                            subjects.push(Lent { raw: &r.values[attribute], normalized: &r.normalized[attribute] });
-                            subjects.len() as u32 - 1
+                            subjects.push(&r.values[attribute], &r.normalized[attribute])
                         })
                     };
                     let pair = (index(x), index(y));
@@ -275,7 +347,7 @@ impl Matcher {
                 }
                 let (from, to) = (first_pair + start, first_pair + start + batch.len() - 1);
                 let doing = format!("comparing candidate pairs {from}-{to}");
-                match self.compare_lent(&subjects, &sent, &doing) {
+                match self.compare_batch(&subjects, &sent, &doing) {
                     Ok(verdicts) => Ok(which.into_iter().zip(verdicts).collect()),
                     Err(error) => Err(FailedBatch { pairs: (from, to), error, first: batch[0] }),
                 }

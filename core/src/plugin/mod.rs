@@ -1,6 +1,14 @@
 //! Sandboxed WebAssembly plugins: agencies' parsers and matchers, run by
-//! wasmtime as components of the WIT contract `sleuth:plugin@0.1.0`
-//! (`sdk/wit/0.1.0/`). The only module that uses wasmtime.
+//! wasmtime as components of the WIT contract `sleuth:plugin`, at each
+//! version in [`Contract::SUPPORTED`] (`sdk/wit/0.2.0/`, `sdk/wit/0.1.0/`).
+//! The only module that uses wasmtime.
+//!
+//! One code path serves every contract: a plugin's exports are looked up by
+//! their versioned names (`sleuth:plugin/matching@0.2.0`) and called as
+//! typed functions whose parameter and result types are the 0.1.0 bindings'
+//! (wasmtime checks component types by structure, and every version keeps
+//! `types`, `host` and `parsing` as 0.1.0 has them). Only a matcher's
+//! `compare` differs by contract (see [`matcher`]).
 //!
 //! A plugin is untrusted:
 //! - at load, its sha256 is checked against the job's pin, and a component
@@ -28,33 +36,68 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, ComponentNamedList, Func, HasSelf, Instance, Lift, Linker, Lower, TypedFunc};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
 pub use matcher::Matcher;
 pub use parser::Parser;
 
-/// Bindings generated from the WIT contract, one module per world.
+/// Bindings generated from the 0.1.0 contract: the `types` records and the
+/// `host` interface, which every supported contract shares.
 mod bindings {
     pub mod parser {
         wasmtime::component::bindgen!({ path: "../sdk/wit/0.1.0", world: "parser" });
     }
-    pub mod matcher {
-        wasmtime::component::bindgen!({
-            path: "../sdk/wit/0.1.0",
-            world: "matcher",
-            with: {
-                "sleuth:plugin/host": super::parser::sleuth::plugin::host,
-                "sleuth:plugin/types": super::parser::sleuth::plugin::types,
-            },
-        });
+}
+
+use bindings::parser::sleuth::plugin::{host, types};
+
+/// A version of the WIT contract `sleuth:plugin` that this host loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Contract {
+    /// `sleuth:plugin@0.1.0`: a matcher's records cross as a list of
+    /// records of lists of strings.
+    #[serde(rename = "0.1.0")]
+    V0_1,
+    /// `sleuth:plugin@0.2.0`: a matcher's batch crosses packed in one string.
+    #[serde(rename = "0.2.0")]
+    V0_2,
+}
+
+impl Contract {
+    /// The contracts this host loads, newest first.
+    pub const SUPPORTED: [Contract; 2] = [Contract::V0_2, Contract::V0_1];
+
+    /// `0.2.0`.
+    pub fn version(self) -> &'static str {
+        match self {
+            Contract::V0_1 => "0.1.0",
+            Contract::V0_2 => "0.2.0",
+        }
+    }
+
+    /// `sleuth:plugin@0.2.0`.
+    pub fn package(self) -> String {
+        format!("sleuth:plugin@{}", self.version())
+    }
+
+    /// The interface a plugin of `world` exports at this contract. Looked
+    /// up as wasmtime does, semver-aware: a component's `…@0.2.3` answers
+    /// to `…@0.2.0`.
+    fn export(self, world: World) -> String {
+        let interface = match world {
+            World::Parser => "parsing",
+            World::Matcher => "matching",
+        };
+        format!("sleuth:plugin/{interface}@{}", self.version())
     }
 }
 
-use bindings::parser::sleuth::plugin::host;
-
-/// The WIT package versions this host loads.
-pub const CONTRACT: &str = "sleuth:plugin@0.1.0";
+impl fmt::Display for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.package())
+    }
+}
 
 /// How often the epoch ticks: the resolution of call deadlines.
 const TICK: Duration = Duration::from_millis(10);
@@ -66,6 +109,8 @@ const TICK: Duration = Duration::from_millis(10);
 const ALLOWED_IMPORTS: &[&str] = &[
     "sleuth:plugin/host@0.1.",
     "sleuth:plugin/types@0.1.",
+    "sleuth:plugin/host@0.2.",
+    "sleuth:plugin/types@0.2.",
     "wasi:cli/environment@0.2.",
     "wasi:cli/exit@0.2.",
     "wasi:cli/stdin@0.2.",
@@ -104,8 +149,8 @@ pub enum World {
     Matcher,
 }
 
-impl From<bindings::parser::sleuth::plugin::types::PluginInfo> for Info {
-    fn from(info: bindings::parser::sleuth::plugin::types::PluginInfo) -> Info {
+impl From<types::PluginInfo> for Info {
+    fn from(info: types::PluginInfo) -> Info {
         Info { name: info.name, version: info.version, sdk_version: info.sdk_version }
     }
 }
@@ -150,6 +195,10 @@ pub struct Plugin {
     pub world: World,
     /// Who it says it is.
     pub info: Info,
+    /// The contract it was built against.
+    pub contract: Contract,
+    /// The exact name of its world's export: `sleuth:plugin/matching@0.2.0`.
+    pub export: String,
     /// The names of the interfaces it imports.
     pub imports: Vec<String>,
     /// Its bounds.
@@ -165,6 +214,7 @@ impl fmt::Debug for Plugin {
             .field("sha256", &self.sha256)
             .field("world", &self.world)
             .field("info", &self.info)
+            .field("contract", &self.contract)
             .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
@@ -199,7 +249,7 @@ impl host::Host for HostState {
 }
 
 /// The shared types interface has no functions for the host to provide.
-impl bindings::parser::sleuth::plugin::types::Host for HostState {}
+impl types::Host for HostState {}
 
 impl ResourceLimiter for HostState {
     fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
@@ -274,23 +324,45 @@ impl Plugin {
             )));
         }
         let exports: Vec<String> = ty.exports(engine).map(|(name, _)| name.to_string()).collect();
-        let world = if exports.iter().any(|e| e.starts_with("sleuth:plugin/parsing@0.1.")) {
-            World::Parser
-        } else if exports.iter().any(|e| e.starts_with("sleuth:plugin/matching@0.1.")) {
-            World::Matcher
-        } else {
+        let found = Contract::SUPPORTED
+            .iter()
+            .flat_map(|&contract| [(World::Parser, contract), (World::Matcher, contract)])
+            .find(|&(world, contract)| component.get_export_index(None, contract.export(world)).is_some());
+        let Some((world, contract)) = found else {
+            let supported: Vec<String> = Contract::SUPPORTED.iter().map(|c| c.package()).collect();
             return Err(fail(format!(
-                "exports neither a parser nor a matcher of {CONTRACT} (it exports: {})",
+                "exports neither a parser nor a matcher of {} (it exports: {})",
+                supported.join(" or "),
                 if exports.is_empty() { "nothing".to_string() } else { exports.join(", ") }
             )));
         };
+        // The exact name: a 0.2.3 build exports `…@0.2.3`, which `…@0.2.0` finds.
+        let wanted = contract.export(world);
+        let minor = &wanted[..=wanted.rfind('.').unwrap_or(wanted.len() - 1)];
+        let export = exports.iter().find(|e| e.starts_with(minor)).cloned().unwrap_or(wanted);
         let mut linker = Linker::new(engine);
-        bindings::parser::Parser::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
-            .map_err(|e| fail(format!("cannot link the host: {e:#}")))?;
+        // The host's `log`, under every name the component imports it by
+        // (`host@0.1.0`, `host@0.2.0`, …): a name left to the trap stubs
+        // below would shadow a semver-compatible one, and `log` would trap.
+        for name in imports.iter().filter(|name| name.starts_with("sleuth:plugin/host@")) {
+            let mut instance = linker.instance(name).map_err(|e| fail(format!("cannot link the host: {e:#}")))?;
+            host::add_to_linker_instance::<HostState, HasSelf<HostState>>(&mut instance, |state| state)
+                .map_err(|e| fail(format!("cannot link the host: {e:#}")))?;
+        }
         linker.define_unknown_imports_as_traps(&component).map_err(|e| fail(format!("cannot link: {e:#}")))?;
         let placeholder = Info { name: path.display().to_string(), version: String::new(), sdk_version: String::new() };
-        let mut plugin =
-            Plugin { path: path.to_path_buf(), sha256, world, info: placeholder, imports, limits, component, linker };
+        let mut plugin = Plugin {
+            path: path.to_path_buf(),
+            sha256,
+            world,
+            info: placeholder,
+            contract,
+            export,
+            imports,
+            limits,
+            component,
+            linker,
+        };
         plugin.info = match world {
             World::Parser => parser::describe(&plugin)?,
             World::Matcher => matcher::describe(&plugin)?,
@@ -336,16 +408,53 @@ impl Plugin {
         call(store).map_err(|e| self.failure(store, doing, &e))
     }
 
-    /// A fresh instance in a fresh store: the bindings of its world, which
-    /// `instantiate` (the world's generated `instantiate`) makes.
+    /// A fresh instance in a fresh store, with what `exports` takes from
+    /// it (its functions, typed).
     fn instantiate<B>(
         &self,
         doing: &str,
-        instantiate: impl FnOnce(&mut Store<HostState>, &Component, &Linker<HostState>) -> wasmtime::Result<B>,
+        exports: impl FnOnce(&mut Store<HostState>, &Instance) -> wasmtime::Result<B>,
     ) -> Result<(Store<HostState>, B), PluginError> {
         let mut store = self.store();
-        let bindings = self.call(&mut store, doing, |store| instantiate(store, &self.component, &self.linker))?;
+        let bindings = self.call(&mut store, doing, |store| {
+            let instance = self.linker.instantiate(&mut *store, &self.component)?;
+            exports(store, &instance)
+        })?;
         Ok((store, bindings))
+    }
+
+    /// Function `name` of the plugin's world export in `instance`, typed.
+    /// The types are checked here, so a component whose functions differ
+    /// from its contract's fails when it is instantiated, not at a call.
+    fn function<P, R>(
+        &self,
+        store: &mut Store<HostState>,
+        instance: &Instance,
+        name: &str,
+    ) -> wasmtime::Result<TypedFunc<P, R>>
+    where
+        P: ComponentNamedList + Lower,
+        R: ComponentNamedList + Lift,
+    {
+        self.untyped_function(store, instance, name)?.typed::<P, R>(&*store)
+    }
+
+    /// Function `name` of the plugin's world export in `instance`, for a
+    /// call whose parameters borrow (typed at each call).
+    fn untyped_function(
+        &self,
+        store: &mut Store<HostState>,
+        instance: &Instance,
+        name: &str,
+    ) -> wasmtime::Result<Func> {
+        let export = &self.export;
+        let interface = instance
+            .get_export_index(&mut *store, None, export)
+            .ok_or_else(|| wasmtime::format_err!("no export `{export}`"))?;
+        instance
+            .get_export_index(&mut *store, Some(&interface), name)
+            .and_then(|index| instance.get_func(&mut *store, index))
+            .ok_or_else(|| wasmtime::format_err!("no function `{name}` in `{export}`"))
     }
 
     /// An error for a call that failed while `doing` something.

@@ -16,10 +16,9 @@
 use std::io::Read;
 
 use wasmtime::Store;
-use wasmtime::component::ResourceAny;
+use wasmtime::component::{Func, ResourceAny, TypedFunc};
 
-use super::bindings::parser::Parser as Bindings;
-use super::bindings::parser::sleuth::plugin::types;
+use super::types;
 use super::{HostState, Info, Plugin, PluginError};
 
 /// Bytes per call, before the cut at a line ending.
@@ -66,15 +65,22 @@ pub enum Parsed {
 
 pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
     let doing = "describing itself";
-    let (mut store, bindings) = plugin.instantiate(doing, |s, c, l| Bindings::instantiate(s, c, l))?;
-    plugin.call(&mut store, doing, |s| bindings.sleuth_plugin_parsing().call_describe(s)).map(Info::from)
+    let (mut store, describe) = plugin.instantiate(doing, |store, instance| {
+        plugin.function::<(), (types::PluginInfo,)>(store, instance, "describe")
+    })?;
+    plugin.call(&mut store, doing, |s| describe.call(s, ())).map(|(info,)| Info::from(info))
 }
+
+/// What `feed` and `finish` return.
+type Outcome = Result<types::Parsed, types::ParseError>;
 
 /// One instance of the plugin with one parse session.
 struct Instance {
     store: Store<HostState>,
-    bindings: Bindings,
     session: ResourceAny,
+    /// `feed`, typed at each call: its chunk is borrowed for the call.
+    feed: Func,
+    finish: TypedFunc<(ResourceAny,), (Outcome,)>,
     /// Lines and bytes of the input before the session's first chunk.
     base: types::Position,
 }
@@ -83,10 +89,16 @@ impl Instance {
     /// A fresh instance with a session that starts at `base` in the input.
     fn start(plugin: &Plugin, base: types::Position) -> Result<Instance, PluginError> {
         let doing = "starting a parse";
-        let (mut store, bindings) = plugin.instantiate(doing, |s, c, l| Bindings::instantiate(s, c, l))?;
-        let session =
-            plugin.call(&mut store, doing, |s| bindings.sleuth_plugin_parsing().session().call_constructor(s))?;
-        Ok(Instance { store, bindings, session, base })
+        let (mut store, (new, feed, finish)) = plugin.instantiate(doing, |store, instance| {
+            let new = plugin.function::<(), (ResourceAny,)>(store, instance, "[constructor]session")?;
+            let feed = plugin.untyped_function(store, instance, "[method]session.feed")?;
+            // Checked now, not at the first chunk.
+            feed.typed::<(ResourceAny, &[u8]), (Outcome,)>(&*store)?;
+            let finish = plugin.function(store, instance, "[method]session.finish")?;
+            Ok((new, feed, finish))
+        })?;
+        let (session,) = plugin.call(&mut store, doing, |s| new.call(s, ()))?;
+        Ok(Instance { store, session, feed, finish, base })
     }
 
     /// `position` (within the session) within the whole input.
@@ -98,16 +110,16 @@ impl Instance {
     }
 
     /// Feeds `chunk` (or finishes, when `None`), with positions rebased.
-    fn call(
-        &mut self,
-        plugin: &Plugin,
-        chunk: Option<&[u8]>,
-        doing: &str,
-    ) -> Result<Result<types::Parsed, types::ParseError>, PluginError> {
-        let (session, parsing) = (self.session, self.bindings.sleuth_plugin_parsing().session());
-        let mut outcome = plugin.call(&mut self.store, doing, |store| match chunk {
-            Some(chunk) => parsing.call_feed(store, session, chunk),
-            None => parsing.call_finish(store, session),
+    fn call(&mut self, plugin: &Plugin, chunk: Option<&[u8]>, doing: &str) -> Result<Outcome, PluginError> {
+        let (session, feed, finish) = (self.session, self.feed, self.finish);
+        let mut outcome = plugin.call(&mut self.store, doing, |store| {
+            let (outcome,) = match chunk {
+                Some(chunk) => {
+                    feed.typed::<(ResourceAny, &[u8]), (Outcome,)>(&*store)?.call(&mut *store, (session, chunk))?
+                }
+                None => finish.call(&mut *store, (session,))?,
+            };
+            Ok(outcome)
         })?;
         match &mut outcome {
             Ok(parsed) => {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::parser::{self, Parsed};
-use super::{Limits, Plugin, PluginError, World};
+use super::{Contract, Limits, Plugin, PluginError, World};
 
 /// The wasm target plugins are built for.
 pub const TARGET: &str = "wasm32-wasip2";
@@ -32,7 +32,7 @@ fn sdk_dependency(sdk: Option<&Path>) -> String {
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
     match sdk.map(Path::to_path_buf).or_else(|| bundled.canonicalize().ok()) {
         Some(path) => format!("sleuth-sdk = {{ path = {:?} }}", path.display().to_string()),
-        None => format!("sleuth-sdk = \"{}\"", env!("CARGO_PKG_VERSION")),
+        None => format!("sleuth-sdk = \"{}\"", Contract::SUPPORTED[0].version()),
     }
 }
 
@@ -171,7 +171,7 @@ impl Matcher for Plugin {
     }
 
     fn compare(a: &Subject, b: &Subject) -> Verdict {
-        let same = a.raw.iter().any(|x| b.raw.iter().any(|y| x.eq_ignore_ascii_case(y)));
+        let same = a.raw().any(|x| b.raw().any(|y| x.eq_ignore_ascii_case(y)));
         if same { Verdict::level(0, "case-insensitive") } else { Verdict::level(1, "unequal") }
     }
 }
@@ -181,12 +181,16 @@ sleuth_sdk::export!(matcher: Plugin);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sleuth_sdk::Subjects;
 
     #[test]
     fn ignores_case() {
-        let subject = |v: &str| Subject { raw: vec![v.into()], normalized: vec![] };
-        assert_eq!(Plugin::compare(&subject("Shadow"), &subject("shadow")).level, Some(0));
-        assert_eq!(Plugin::compare(&subject("shadow98"), &subject("shadow99")).level, Some(1));
+        let mut subjects = Subjects::default();
+        let [shadow_upper, shadow, shadow98, shadow99] =
+            ["Shadow", "shadow", "shadow98", "shadow99"].map(|v| subjects.push(&[v], &[]));
+        let verdict = |a, b| Plugin::compare(&subjects.get(a).unwrap(), &subjects.get(b).unwrap());
+        assert_eq!(verdict(shadow_upper, shadow).level, Some(0));
+        assert_eq!(verdict(shadow98, shadow99).level, Some(1));
     }
 }
 "#;
@@ -257,6 +261,16 @@ pub fn inspect(path: &Path, out: &mut dyn Write) -> Result<(), WorkbenchError> {
     writeln!(out, "name:        {}", plugin.info.name).map_err(io)?;
     writeln!(out, "version:     {}", plugin.info.version).map_err(io)?;
     writeln!(out, "sdk version: {}", plugin.info.sdk_version).map_err(io)?;
+    writeln!(out, "contract:    {} (exports {})", plugin.contract, plugin.export).map_err(io)?;
+    if plugin.world == World::Matcher && plugin.contract < Contract::SUPPORTED[0] {
+        writeln!(
+            out,
+            "note:        built against contract {}; a rebuild with sleuth-sdk {} passes its batches faster",
+            plugin.contract.version(),
+            Contract::SUPPORTED[0].version()
+        )
+        .map_err(io)?;
+    }
     writeln!(out, "imports:     {}", plugin.imports.join(", ")).map_err(io)?;
     if plugin.world == World::Matcher {
         let matcher = super::Matcher::new(plugin)?;

@@ -50,6 +50,38 @@ fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
 /// The level of two values, compared lower-cased: 0 adjacent key, 1
 /// swapped, 2 different; `None` when they are equal.
 fn slip(a: &str, b: &str) -> Option<u8> {
+    if a.is_ascii() && b.is_ascii() {
+        // Most handles: bytes are letters, and lower-casing is a byte's.
+        slip_ascii(a.as_bytes(), b.as_bytes())
+    } else {
+        slip_chars(a, b)
+    }
+}
+
+/// [`slip`] of two ASCII values, byte by byte.
+fn slip_ascii(a: &[u8], b: &[u8]) -> Option<u8> {
+    if a.len() != b.len() {
+        return Some(2);
+    }
+    if a.eq_ignore_ascii_case(b) {
+        return None;
+    }
+    if a.len() < 4 {
+        return Some(2);
+    }
+    let folded = |c: u8| char::from(c.to_ascii_lowercase());
+    let mut differ = (0..a.len()).filter(|&i| !a[i].eq_ignore_ascii_case(&b[i]));
+    match (differ.next(), differ.next(), differ.next()) {
+        (Some(i), None, _) if neighbours(folded(a[i]), folded(b[i])) => Some(0),
+        (Some(i), Some(j), None) if j == i + 1 && folded(a[i]) == folded(b[j]) && folded(a[j]) == folded(b[i]) => {
+            Some(1)
+        }
+        _ => Some(2),
+    }
+}
+
+/// [`slip`] of any two values, letter by letter.
+fn slip_chars(a: &str, b: &str) -> Option<u8> {
     // Most pairs a run compares differ in length or are equal: tell those
     // apart without collecting their letters (a host compares millions).
     let length = lower(a).count();
@@ -80,10 +112,10 @@ impl Matcher for KeyboardTypos {
         }
     }
 
-    fn compare(a: &Subject, b: &Subject) -> Verdict {
+    fn compare(a: &Subject<'_>, b: &Subject<'_>) -> Verdict {
         let mut best: Option<u8> = None;
-        for x in &a.raw {
-            for y in &b.raw {
+        for x in a.raw() {
+            for y in b.raw() {
                 let level = slip(x, y);
                 if level.is_some() && (best.is_none() || level < best) {
                     best = level;
@@ -105,12 +137,19 @@ sleuth_sdk::export!(matcher: KeyboardTypos);
 mod tests {
     use super::*;
 
-    fn subject(values: &[&str]) -> Subject {
-        Subject { raw: values.iter().map(|v| v.to_string()).collect(), normalized: Vec::new() }
+    use sleuth_sdk::Subjects;
+
+    /// The verdicts on `a` against `b` and `b` against `a`, each subject
+    /// with these raw values and no normalized ones.
+    fn verdicts(a: &[&str], b: &[&str]) -> (Verdict, Verdict) {
+        let mut subjects = Subjects::default();
+        let (a, b) = (subjects.push(a, &[]), subjects.push(b, &[]));
+        let (a, b) = (subjects.get(a).unwrap(), subjects.get(b).unwrap());
+        (KeyboardTypos::compare(&a, &b), KeyboardTypos::compare(&b, &a))
     }
 
     fn verdict(a: &str, b: &str) -> Verdict {
-        KeyboardTypos::compare(&subject(&[a]), &subject(&[b]))
+        verdicts(&[a], &[b]).0
     }
 
     #[test]
@@ -131,10 +170,20 @@ mod tests {
     }
 
     #[test]
+    fn ascii_values_get_the_levels_letter_by_letter_comparison_gives() {
+        let words = ["darkangel", "DarkAngwl", "darkanegl", "darkangem", "darkangel1", "bob", "BIB", "shadow98"];
+        let slips = ["darkangrl", "dArkangel", "sahdow98", "shadow99", "shadpw98", "xyz", "Shadow98", ""];
+        for a in words.iter().chain(&slips) {
+            for b in words.iter().chain(&slips) {
+                assert_eq!(slip_ascii(a.as_bytes(), b.as_bytes()), slip_chars(a, b), "{a} / {b}");
+            }
+        }
+    }
+
+    #[test]
     fn the_best_pair_of_values_decides() {
-        let a = subject(&["zzzz", "darkangel"]);
-        let b = subject(&["darkangwl", "qqqq"]);
-        assert_eq!(KeyboardTypos::compare(&a, &b).level, Some(0));
-        assert_eq!(KeyboardTypos::compare(&b, &a).level, Some(0));
+        let (ab, ba) = verdicts(&["zzzz", "darkangel"], &["darkangwl", "qqqq"]);
+        assert_eq!(ab.level, Some(0));
+        assert_eq!(ba.level, Some(0));
     }
 }

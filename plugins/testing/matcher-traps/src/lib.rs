@@ -14,13 +14,32 @@ impl Matcher for MatcherTraps {
         }
     }
 
-    fn compare(a: &Subject, b: &Subject) -> Verdict {
-        if a.raw.iter().chain(&b.raw).any(|v| v.contains("trap")) {
+    fn compare(a: &Subject<'_>, b: &Subject<'_>) -> Verdict {
+        if a.raw().chain(b.raw()).any(|v| v.contains("trap")) {
             panic!("refusing to compare a trap");
         }
-        let same = a.normalized.iter().any(|x| b.normalized.contains(x));
+        let same = a.normalized().any(|x| b.normalized().any(|y| x == y));
         Verdict::level(if same { 0 } else { 1 }, if same { "equal" } else { "unequal" })
     }
 }
 
 sleuth_sdk::export!(matcher: MatcherTraps);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sleuth_sdk::Subjects;
+
+    #[test]
+    fn equal_normalized_values_are_the_same_and_a_trap_panics() {
+        let mut subjects = Subjects::default();
+        let ann = subjects.push(&["Ann"], &["ann"]);
+        let also_ann = subjects.push(&["ANN", "x"], &["x", "ann"]);
+        let bob = subjects.push(&["Bob"], &["bob"]);
+        let trap = subjects.push(&["a trap"], &["ann"]);
+        let [ann, also_ann, bob, trap] = [ann, also_ann, bob, trap].map(|i| subjects.get(i).unwrap());
+        assert_eq!(MatcherTraps::compare(&ann, &also_ann), Verdict::level(0, "equal"));
+        assert_eq!(MatcherTraps::compare(&ann, &bob), Verdict::level(1, "unequal"));
+        assert!(std::panic::catch_unwind(|| MatcherTraps::compare(&ann, &trap)).is_err());
+    }
+}
