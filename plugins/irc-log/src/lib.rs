@@ -15,7 +15,9 @@
 //! server) carry no participant and are skipped; a line that is neither is
 //! rejected with its position.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
 
 use sleuth_sdk::{Line, Lines, ParseError, Parsed, Parser, Position, Record};
 
@@ -23,9 +25,11 @@ use sleuth_sdk::{Line, Lines, ParseError, Parsed, Parser, Position, Record};
 #[derive(Default)]
 pub struct IrcLog {
     lines: Lines,
-    /// Participants by `user@host`, in order of first appearance.
-    participants: BTreeMap<String, Participant>,
-    order: Vec<String>,
+    /// Participants in order of first appearance.
+    participants: Vec<Participant>,
+    /// Where each `user@host` is in `participants`. Hashed with fixed keys:
+    /// std's random ones would import `wasi:random`, which the host refuses.
+    by_user_host: HashMap<String, usize, BuildHasherDefault<DefaultHasher>>,
 }
 
 struct Participant {
@@ -67,16 +71,22 @@ impl IrcLog {
         if nick.is_empty() || host.is_empty() {
             return parsed.rejects.push(line.error(format!("sender `{prefix}` lacks a nick or host")));
         }
-        let participant = self.participants.entry(user_host.to_string()).or_insert_with(|| {
-            self.order.push(user_host.to_string());
-            Participant {
-                mask: prefix.to_string(),
-                position: line.position(),
-                nicks: Vec::new(),
-                host: host.to_string(),
-                emails: Vec::new(),
+        // Looked up before a key is made: most lines are of a known sender.
+        let at = match self.by_user_host.get(user_host) {
+            Some(&at) => at,
+            None => {
+                self.by_user_host.insert(user_host.to_string(), self.participants.len());
+                self.participants.push(Participant {
+                    mask: prefix.to_string(),
+                    position: line.position(),
+                    nicks: Vec::new(),
+                    host: host.to_string(),
+                    emails: Vec::new(),
+                });
+                self.participants.len() - 1
             }
-        });
+        };
+        let participant = &mut self.participants[at];
         push_new(&mut participant.nicks, nick);
         let (verb, params) = command.split_once(' ').unwrap_or((command, ""));
         match verb {
@@ -132,9 +142,9 @@ impl Parser for IrcLog {
         if let Some(line) = self.lines.finish() {
             self.line(line, &mut parsed);
         }
-        for key in std::mem::take(&mut self.order) {
-            let p = &self.participants[&key];
-            let mut record = Record::at(p.position).id(p.mask.clone());
+        self.by_user_host.clear();
+        for p in std::mem::take(&mut self.participants) {
+            let mut record = Record::at(p.position).id(p.mask);
             for nick in &p.nicks {
                 record = record.with("nick", "username", nick);
             }
