@@ -346,3 +346,30 @@ fn plugins_built_against_contract_0_1_still_load_and_agree_with_their_0_2_builds
     assert!(inspect.contains("contract:    sleuth:plugin@0.1.0 (exports sleuth:plugin/matching@0.1.0)"), "{inspect}");
     assert!(inspect.contains("rebuild with sleuth-sdk 0.2.0"), "{inspect}");
 }
+
+#[test]
+fn a_plugin_of_a_newer_patch_release_loads_and_its_log_works() {
+    // Built against a copy of the WIT that says 0.2.1: it imports host@0.2.1.
+    let plugin = load(guests::NEWER_PATCH, Limits::default());
+    assert_eq!((plugin.contract, plugin.export.as_str()), (Contract::V0_2, "sleuth:plugin/matching@0.2.1"));
+    assert!(plugin.imports.iter().any(|i| i == "sleuth:plugin/host@0.2.1"), "{:?}", plugin.imports);
+    // `declare` logs: were `log` linked only as 0.2.0, the trap stub made for
+    // the unknown 0.2.1 import would shadow it and `declare` would trap.
+    let matcher = Matcher::new(plugin).unwrap();
+    let subject = |v: &str| Subject { raw: vec![v.to_string()], normalized: Vec::new() };
+    let verdicts = matcher.compare(&[subject("a"), subject("a"), subject("b")], &[(0, 1), (0, 2)], "testing").unwrap();
+    assert_eq!(verdicts.iter().map(|v| v.level).collect::<Vec<_>>(), [Some(0), Some(1)]);
+}
+
+#[test]
+fn a_plugin_calling_what_the_host_does_not_provide_is_told_so() {
+    // matcher-traps prints on a value containing `print`: stdout is linked as a trap.
+    let matcher = Matcher::new(load(guests::MATCHER_TRAPS, Limits::default())).unwrap();
+    let subject = |v: &str| Subject { raw: vec![v.to_string()], normalized: vec![v.to_string()] };
+    let error = matcher.compare(&[subject("printer"), subject("ann")], &[(0, 1)], "testing").unwrap_err();
+    assert!(error.message.starts_with("called `wasi:cli/stdout@0.2."), "{error}");
+    assert!(error.message.contains("which Sleuth does not provide to plugins"), "{error}");
+    // The pool's next instance works.
+    let verdicts = matcher.compare(&[subject("ann"), subject("ann")], &[(0, 1)], "testing").unwrap();
+    assert_eq!(verdicts[0].level, Some(0));
+}

@@ -18,6 +18,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("PANICS_ON_BOOM", "panics_on_boom"),
     ("WANTS_FILES", "wants_files"),
     ("MATCHER_TRAPS", "matcher_traps"),
+    ("NEWER_PATCH", "newer_patch"),
 ];
 
 fn main() {

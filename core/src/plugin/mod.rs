@@ -484,8 +484,9 @@ impl Plugin {
                     None => format!("trapped: {trap}"),
                 },
                 None => {
+                    // wasmtime puts the wasm backtrace before the cause.
                     let text = format!("{error:#}");
-                    match text.strip_prefix("unknown import: ") {
+                    match text.split_once("unknown import: ").map(|(_, import)| import) {
                         Some(import) => format!(
                             "called {}, which Sleuth does not provide to plugins (write to the log with sleuth_sdk::log)",
                             import.trim_end_matches(" has not been defined")
