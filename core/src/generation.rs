@@ -53,7 +53,9 @@ pub fn current(output: &Path) -> Result<PathBuf> {
     Ok(folder)
 }
 
-/// Starts generation `number`: an empty folder for its outputs. A run
+/// Starts generation `number`: an empty folder for its outputs, with its
+/// empty `store/` (made here, before the outputs are written in parallel:
+/// a file of the store written first would find no folder). A run
 /// (`number` 1) removes every earlier generation; an ingest removes a folder
 /// left by a writer killed before its commit.
 pub fn begin(output: &Path, number: u32) -> Result<PathBuf> {
@@ -63,7 +65,8 @@ pub fn begin(output: &Path, number: u32) -> Result<PathBuf> {
         }
     }
     let folder = dir(output, number);
-    std::fs::create_dir_all(&folder).map_err(Error::io("create", &folder))?;
+    let store = folder.join(STORE_DIR);
+    std::fs::create_dir_all(&store).map_err(Error::io("create", &store))?;
     Ok(folder)
 }
 
@@ -133,7 +136,9 @@ mod tests {
             std::fs::write(folder.join("entities.csv"), format!("generation {number}")).unwrap();
             std::fs::create_dir_all(folder.join("neo4j")).unwrap();
             std::fs::write(folder.join("neo4j/nodes.csv"), format!("nodes {number}")).unwrap();
-            std::fs::create_dir_all(folder.join(STORE_DIR)).unwrap();
+            // Its store folder is there before anything is written into it.
+            assert!(folder.join(STORE_DIR).is_dir());
+            std::fs::write(folder.join(STORE_DIR).join("training.json"), "{}").unwrap();
             publish(out, number).unwrap();
         }
         assert_eq!(std::fs::read_to_string(out.join("entities.csv")).unwrap(), "generation 3");
