@@ -140,16 +140,20 @@ impl<'a> Batch<'a> {
     /// Calls `compare` with this batch and `pairs`.
     fn call(&self, compare: Func, store: &mut Store<HostState>, pairs: &[(u32, u32)]) -> wasmtime::Result<Compared> {
         let (verdicts,) = match self {
-            Batch::V0_1(lent) => {
-                compare.typed::<(&[Lent], &[(u32, u32)]), (Compared,)>(&*store)?.call(&mut *store, (lent, pairs))?
-            }
+            Batch::V0_1(lent) => compare.typed::<ParamsV0_1, (Compared,)>(&*store)?.call(&mut *store, (lent, pairs))?,
             Batch::V0_2 { text, ends, spans } => compare
-                .typed::<(Packed, &[(u32, u32)]), (Compared,)>(&*store)?
+                .typed::<ParamsV0_2, (Compared,)>(&*store)?
                 .call(&mut *store, (Packed { text, ends, spans }, pairs))?,
         };
         Ok(verdicts)
     }
 }
+
+/// `compare`'s parameters under contract 0.1.0: the batch's records, the pairs.
+type ParamsV0_1<'a> = (&'a [Lent<'a>], &'a [(u32, u32)]);
+
+/// `compare`'s parameters under contract 0.2.0: the packed batch, the pairs.
+type ParamsV0_2<'a> = (Packed<'a>, &'a [(u32, u32)]);
 
 /// What `compare` returns.
 type Compared = Result<Vec<types::Verdict>, String>;
@@ -170,8 +174,8 @@ fn compare_of(
 ) -> wasmtime::Result<Func> {
     let compare = plugin.untyped_function(store, instance, "compare")?;
     match plugin.contract {
-        Contract::V0_1 => compare.typed::<(&[Lent], &[(u32, u32)]), (Compared,)>(&*store).map(drop)?,
-        Contract::V0_2 => compare.typed::<(Packed, &[(u32, u32)]), (Compared,)>(&*store).map(drop)?,
+        Contract::V0_1 => compare.typed::<ParamsV0_1, (Compared,)>(&*store).map(drop)?,
+        Contract::V0_2 => compare.typed::<ParamsV0_2, (Compared,)>(&*store).map(drop)?,
     }
     Ok(compare)
 }

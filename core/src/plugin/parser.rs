@@ -74,6 +74,9 @@ pub(super) fn describe(plugin: &Plugin) -> Result<Info, PluginError> {
 /// What `feed` and `finish` return.
 type Outcome = Result<types::Parsed, types::ParseError>;
 
+/// `feed`'s parameters: the session and a chunk of input.
+type FeedParams<'a> = (ResourceAny, &'a [u8]);
+
 /// One instance of the plugin with one parse session.
 struct Instance {
     store: Store<HostState>,
@@ -93,7 +96,7 @@ impl Instance {
             let new = plugin.function::<(), (ResourceAny,)>(store, instance, "[constructor]session")?;
             let feed = plugin.untyped_function(store, instance, "[method]session.feed")?;
             // Checked now, not at the first chunk.
-            feed.typed::<(ResourceAny, &[u8]), (Outcome,)>(&*store)?;
+            feed.typed::<FeedParams, (Outcome,)>(&*store)?;
             let finish = plugin.function(store, instance, "[method]session.finish")?;
             Ok((new, feed, finish))
         })?;
@@ -114,9 +117,7 @@ impl Instance {
         let (session, feed, finish) = (self.session, self.feed, self.finish);
         let mut outcome = plugin.call(&mut self.store, doing, |store| {
             let (outcome,) = match chunk {
-                Some(chunk) => {
-                    feed.typed::<(ResourceAny, &[u8]), (Outcome,)>(&*store)?.call(&mut *store, (session, chunk))?
-                }
+                Some(chunk) => feed.typed::<FeedParams, (Outcome,)>(&*store)?.call(&mut *store, (session, chunk))?,
                 None => finish.call(&mut *store, (session,))?,
             };
             Ok(outcome)
