@@ -43,62 +43,39 @@ fn neighbours(a: char, b: char) -> bool {
 }
 
 /// The letters of `s`, lower-cased.
-fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
+fn lower(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
     s.chars().flat_map(char::to_lowercase)
+}
+
+/// The letters of an ASCII `s`, lower-cased: most handles, where
+/// lower-casing is a byte's and needs no Unicode tables.
+fn lower_ascii(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    s.bytes().map(|c| char::from(c.to_ascii_lowercase()))
 }
 
 /// The level of two values, compared lower-cased: 0 adjacent key, 1
 /// swapped, 2 different; `None` when they are equal.
 fn slip(a: &str, b: &str) -> Option<u8> {
-    if a.is_ascii() && b.is_ascii() {
-        // Most handles: bytes are letters, and lower-casing is a byte's.
-        slip_ascii(a.as_bytes(), b.as_bytes())
-    } else {
-        slip_chars(a, b)
-    }
+    if a.is_ascii() && b.is_ascii() { slip_of(lower_ascii(a), lower_ascii(b)) } else { slip_of(lower(a), lower(b)) }
 }
 
-/// [`slip`] of two ASCII values, byte by byte.
-fn slip_ascii(a: &[u8], b: &[u8]) -> Option<u8> {
-    if a.len() != b.len() {
+/// [`slip`] of two values' lower-cased letters, read without collecting
+/// them (a host compares millions of pairs, most differing in length).
+fn slip_of<I: Iterator<Item = char> + Clone>(a: I, b: I) -> Option<u8> {
+    let length = a.clone().count();
+    if length != b.clone().count() {
         return Some(2);
     }
-    if a.eq_ignore_ascii_case(b) {
-        return None;
-    }
-    if a.len() < 4 {
-        return Some(2);
-    }
-    let folded = |c: u8| char::from(c.to_ascii_lowercase());
-    let mut differ = (0..a.len()).filter(|&i| !a[i].eq_ignore_ascii_case(&b[i]));
-    match (differ.next(), differ.next(), differ.next()) {
-        (Some(i), None, _) if neighbours(folded(a[i]), folded(b[i])) => Some(0),
-        (Some(i), Some(j), None) if j == i + 1 && folded(a[i]) == folded(b[j]) && folded(a[j]) == folded(b[i]) => {
-            Some(1)
-        }
-        _ => Some(2),
-    }
-}
-
-/// [`slip`] of any two values, letter by letter.
-fn slip_chars(a: &str, b: &str) -> Option<u8> {
-    // Most pairs a run compares differ in length or are equal: tell those
-    // apart without collecting their letters (a host compares millions).
-    let length = lower(a).count();
-    if length != lower(b).count() {
-        return Some(2);
-    }
-    if lower(a).eq(lower(b)) {
+    if a.clone().eq(b.clone()) {
         return None;
     }
     if length < 4 {
         return Some(2);
     }
-    let (a, b): (Vec<char>, Vec<char>) = (lower(a).collect(), lower(b).collect());
-    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    match differ[..] {
-        [i] if neighbours(a[i], b[i]) => Some(0),
-        [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i] => Some(1),
+    let mut differ = a.zip(b).enumerate().filter(|(_, (x, y))| x != y);
+    match (differ.next(), differ.next(), differ.next()) {
+        (Some((_, (x, y))), None, _) if neighbours(x, y) => Some(0),
+        (Some((i, (x, y))), Some((j, (z, w))), None) if j == i + 1 && x == w && z == y => Some(1),
         _ => Some(2),
     }
 }
@@ -175,7 +152,7 @@ mod tests {
         let slips = ["darkangrl", "dArkangel", "sahdow98", "shadow99", "shadpw98", "xyz", "Shadow98", ""];
         for a in words.iter().chain(&slips) {
             for b in words.iter().chain(&slips) {
-                assert_eq!(slip_ascii(a.as_bytes(), b.as_bytes()), slip_chars(a, b), "{a} / {b}");
+                assert_eq!(slip_of(lower_ascii(a), lower_ascii(b)), slip_of(lower(a), lower(b)), "{a} / {b}");
             }
         }
     }
