@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sleuth_core::compare::{Identifier, Method};
-use sleuth_core::normalize::{self, Context};
+use sleuth_core::normalize::{self, Context, username};
 use sleuth_core::record::AttributeKind;
 
 /// A raw value per kind, and two raw values to compare.
@@ -55,5 +55,17 @@ fn comparators(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, normalizers, comparators);
+/// Username skeletons (made for blocking, comparing and relating every
+/// handle): plain, decorated and Cyrillic look-alike handles.
+fn skeletons(c: &mut Criterion) {
+    let mut group = c.benchmark_group("skeleton");
+    for (name, handle) in
+        [("plain", "sarah_anderson85"), ("decorated", "xx_d4rk_ang3l99_xx"), ("cyrillic", "ѕаrаh_аndеrsоn")]
+    {
+        group.bench_function(name, |b| b.iter(|| username::skeleton(black_box(handle))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, normalizers, comparators, skeletons);
 criterion_main!(benches);

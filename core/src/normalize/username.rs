@@ -41,6 +41,7 @@
 //! leetspeak; the Unicode part is the standard table from `unicode-security`.
 
 use caseless::Caseless;
+use smallvec::SmallVec;
 use unicode_normalization::UnicodeNormalization;
 
 use super::baseline;
@@ -63,9 +64,6 @@ pub fn normalize(raw: &str) -> Option<String> {
     Some(baseline::normalize(rest).unwrap_or(text))
 }
 
-/// Marks a word boundary inside [`skeleton`] while decoration is stripped.
-const SEP: char = '_';
-
 /// The skeleton of a canonical username (see the module docs for the rules).
 ///
 /// ```
@@ -74,15 +72,22 @@ const SEP: char = '_';
 /// assert_eq!(skeleton("dark.angel99"), "darkangei99");
 /// ```
 pub fn skeleton(canonical: &str) -> String {
-    let words = fold_confusables(canonical);
-    let chars: Vec<char> = strip_decoration(&words).iter().copied().filter(|&c| c != SEP).collect();
-    let stem_end = chars.iter().rposition(|&c| is_letter(c)).map_or(0, |i| i + 1);
-    let mut out = String::with_capacity(chars.len());
-    fold_stem(&chars[..stem_end], &mut out);
-    out.extend(chars[stem_end..].iter().filter(|c| c.is_ascii_digit()));
+    // Most handles are ASCII: their rules run on bytes, with no decoding,
+    // no Unicode tables and no buffer on the heap but the result's.
+    let out = if canonical.is_ascii() { fold(&fold_ascii(canonical)) } else { fold(&fold_confusables(canonical)) };
     if out.is_empty() {
         return canonical.chars().filter(|c| !c.is_whitespace()).collect();
     }
+    out
+}
+
+/// Steps 3 to 6 on the words that [`fold_confusables`] leaves.
+fn fold<L: Letter>(words: &[L]) -> String {
+    let chars: Chars<L> = strip_decoration(words).iter().copied().filter(|&c| c != L::SEP).collect();
+    let stem_end = chars.iter().rposition(|&c| c.is_letter()).map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(chars.len());
+    fold_stem(&chars[..stem_end], &mut out);
+    chars[stem_end..].iter().filter(|c| c.is_ascii_digit()).for_each(|c| c.push_to(&mut out));
     out
 }
 
@@ -161,9 +166,80 @@ pub fn ngrams<'a>(stem: &'a str, emit: &mut dyn FnMut(&'a str)) {
     }
 }
 
-/// A letter for the digit-suffix rule: alphanumeric but not an ASCII digit.
-fn is_letter(c: char) -> bool {
-    c.is_alphanumeric() && !c.is_ascii_digit()
+/// A character as the skeleton's rules read it: a `char`, or a byte of an
+/// all-ASCII handle (where each byte is the `char` of its value, and every
+/// rule below says the same of both).
+trait Letter: Copy + Eq {
+    /// Marks a word boundary while decoration is stripped.
+    const SEP: Self;
+    /// The decoration letter `x`.
+    const X: Self;
+    /// Kept in the skeleton (alphanumeric or a leet symbol), not a separator.
+    fn is_kept(self) -> bool;
+    /// A letter for the digit-suffix rule: alphanumeric but not an ASCII digit.
+    fn is_letter(self) -> bool;
+    fn is_ascii_digit(self) -> bool;
+    /// The letter a leet character stands for (`l` included, see the module docs).
+    fn leet(self) -> Self;
+    fn push_to(self, out: &mut String);
+}
+
+impl Letter for char {
+    const SEP: char = '_';
+    const X: char = 'x';
+
+    fn is_kept(self) -> bool {
+        self.is_alphanumeric() || is_leet_symbol(self)
+    }
+
+    fn is_letter(self) -> bool {
+        self.is_alphanumeric() && !self.is_ascii_digit()
+    }
+
+    fn is_ascii_digit(self) -> bool {
+        char::is_ascii_digit(&self)
+    }
+
+    fn leet(self) -> char {
+        match self {
+            '4' | '@' => 'a',
+            '3' => 'e',
+            '1' | 'l' | '|' | '!' => 'i',
+            '0' => 'o',
+            '5' | '$' => 's',
+            '7' => 't',
+            c => c,
+        }
+    }
+
+    fn push_to(self, out: &mut String) {
+        out.push(self);
+    }
+}
+
+impl Letter for u8 {
+    const SEP: u8 = b'_';
+    const X: u8 = b'x';
+
+    fn is_kept(self) -> bool {
+        char::from(self).is_kept()
+    }
+
+    fn is_letter(self) -> bool {
+        self.is_ascii_alphabetic()
+    }
+
+    fn is_ascii_digit(self) -> bool {
+        u8::is_ascii_digit(&self)
+    }
+
+    fn leet(self) -> u8 {
+        char::from(self).leet() as u8
+    }
+
+    fn push_to(self, out: &mut String) {
+        out.push(char::from(self));
+    }
 }
 
 /// Symbols that leetspeak uses for letters; they are no separators.
@@ -178,50 +254,68 @@ fn is_diacritic(c: char) -> bool {
         | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
-/// Step 1 and 2: confusables folded, separators collapsed to one [`SEP`] and
-/// trimmed at both ends.
-fn fold_confusables(canonical: &str) -> Vec<char> {
-    let mut out: Vec<char> = Vec::with_capacity(canonical.len());
-    let mut push = |c: char| {
-        if c.is_alphanumeric() || is_leet_symbol(c) {
-            out.push(c);
-        } else if out.last().is_some_and(|&last| last != SEP) {
-            out.push(SEP);
-        }
-    };
+/// A handle's characters while its skeleton is made, on the stack when short.
+type Chars<L> = SmallVec<[L; 32]>;
+
+/// Step 1 and 2: confusables folded, separators collapsed to one
+/// [`Letter::SEP`] and trimmed at both ends.
+fn fold_confusables(canonical: &str) -> Chars<char> {
+    let mut out = Chars::new();
     for c in canonical.chars() {
         if c.is_ascii() {
-            push(c);
+            push_word_char(&mut out, c);
             continue;
         }
         for d in std::iter::once(c).nfd() {
             if d.is_ascii() {
-                push(d);
+                push_word_char(&mut out, d);
                 continue;
             }
             let mut buf = [0; 4];
             for p in unicode_security::skeleton(d.encode_utf8(&mut buf)).default_case_fold() {
                 if !is_diacritic(p) {
-                    push(p);
+                    push_word_char(&mut out, p);
                 }
             }
         }
     }
-    if out.last() == Some(&SEP) {
-        out.pop();
-    }
+    trim_separator(&mut out);
     out
 }
 
-/// Step 3: the `x` wrappers, on words separated by [`SEP`] and trimmed.
-fn strip_decoration(s: &[char]) -> &[char] {
-    let lead = s.iter().take_while(|&&c| c == 'x').count();
+/// Step 2 for an all-ASCII handle, whose step 1 changes nothing.
+fn fold_ascii(canonical: &str) -> Chars<u8> {
+    let mut out = Chars::new();
+    canonical.bytes().for_each(|b| push_word_char(&mut out, b));
+    trim_separator(&mut out);
+    out
+}
+
+/// Adds a kept character ([`Letter::is_kept`]), or a separator for one
+/// that is not unless one is there already or nothing is.
+fn push_word_char<L: Letter>(out: &mut Chars<L>, c: L) {
+    if c.is_kept() {
+        out.push(c);
+    } else if out.last().is_some_and(|&last| last != L::SEP) {
+        out.push(L::SEP);
+    }
+}
+
+fn trim_separator<L: Letter>(out: &mut Chars<L>) {
+    if out.last() == Some(&L::SEP) {
+        out.pop();
+    }
+}
+
+/// Step 3: the `x` wrappers, on words separated by [`Letter::SEP`] and trimmed.
+fn strip_decoration<L: Letter>(s: &[L]) -> &[L] {
+    let lead = s.iter().take_while(|&&c| c == L::X).count();
     if lead == s.len() {
         return s;
     }
-    let trail = s.iter().rev().take_while(|&&c| c == 'x').count();
-    let lead_sep = lead > 0 && s[lead] == SEP;
-    let trail_sep = trail > 0 && s[s.len() - trail - 1] == SEP;
+    let trail = s.iter().rev().take_while(|&&c| c == L::X).count();
+    let lead_sep = lead > 0 && s[lead] == L::SEP;
+    let trail_sep = trail > 0 && s[s.len() - trail - 1] == L::SEP;
     let (mut from, mut to) = (0, s.len());
     if lead_sep && (lead >= 2 || trail_sep) {
         from = lead + 1;
@@ -239,8 +333,8 @@ fn strip_decoration(s: &[char]) -> &[char] {
         return s;
     }
     let inner = &s[from..to];
-    let start = inner.iter().position(|&c| c != SEP).unwrap_or(inner.len());
-    let end = inner.iter().rposition(|&c| c != SEP).map_or(start, |i| i + 1);
+    let start = inner.iter().position(|&c| c != L::SEP).unwrap_or(inner.len());
+    let end = inner.iter().rposition(|&c| c != L::SEP).map_or(start, |i| i + 1);
     if start >= end {
         return s;
     }
@@ -248,27 +342,14 @@ fn strip_decoration(s: &[char]) -> &[char] {
 }
 
 /// Steps 5 and 6 on the stem: elongations collapsed, then leet folded.
-fn fold_stem(stem: &[char], out: &mut String) {
+fn fold_stem<L: Letter>(stem: &[L], out: &mut String) {
     let mut i = 0;
     while i < stem.len() {
         let c = stem[i];
         let run = stem[i..].iter().take_while(|&&d| d == c).count();
-        let keep = if run >= 3 && is_letter(c) { 1 } else { run };
-        out.extend(std::iter::repeat_n(leet(c), keep));
+        let keep = if run >= 3 && c.is_letter() { 1 } else { run };
+        (0..keep).for_each(|_| c.leet().push_to(out));
         i += run;
-    }
-}
-
-/// The letter a leet character stands for (`l` included, see the module docs).
-fn leet(c: char) -> char {
-    match c {
-        '4' | '@' => 'a',
-        '3' => 'e',
-        '1' | 'l' | '|' | '!' => 'i',
-        '0' => 'o',
-        '5' | '$' => 's',
-        '7' => 't',
-        c => c,
     }
 }
 
@@ -433,6 +514,13 @@ mod tests {
             if let Some(other) = slipped(&stem, slip, at, letter) {
                 let mine = grams(&stem);
                 prop_assert!(grams(&other).iter().any(|g| mine.contains(g)), "{stem} / {other}: {mine:?}");
+            }
+        }
+
+        #[test]
+        fn ascii_handles_fold_as_their_characters_do(handle in "[xX_ .4310@$|!~*a-z]{0,20}[0-9]{0,3}", any in "[ -~]{0,24}") {
+            for handle in [handle, any] {
+                prop_assert_eq!(fold(&fold_ascii(&handle)), fold(&fold_confusables(&handle)), "{}", handle);
             }
         }
 
