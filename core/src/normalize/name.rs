@@ -30,6 +30,7 @@
 //! `juan` → `john`).
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use rphonetic::{DoubleMetaphone, Encoder};
@@ -86,6 +87,28 @@ pub fn tokens(canonical: &str) -> Vec<&str> {
 /// assert_eq!(phonetic("王"), "王");
 /// ```
 pub fn phonetic(token: &str) -> String {
+    // Names are words of a small vocabulary (a million records have some
+    // tens of thousands), each met many times: each thread remembers the
+    // codes it made, up to a bound, since encoding costs ten times a look-up.
+    const REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static CODES: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    }
+    CODES.with_borrow_mut(|codes| {
+        if let Some(code) = codes.get(token) {
+            return code.to_string();
+        }
+        let code = encode(token);
+        if codes.len() == REMEMBERED {
+            codes.clear();
+        }
+        codes.insert(token.into(), code.as_str().into());
+        code
+    })
+}
+
+/// [`phonetic`], made.
+fn encode(token: &str) -> String {
     // Only ASCII goes in: the encoder slices its input by byte offsets.
     let letters: String = token.chars().filter(char::is_ascii_alphabetic).collect();
     if letters.is_empty() {
@@ -555,6 +578,14 @@ mod tests {
     const TITLED: &str = "((mr|dr|phd|esq|jr|major|ann|smith|o'|-|,|\\.) ?){1,8}";
 
     proptest! {
+        #[test]
+        fn remembered_sounds_are_the_sounds(words in prop::collection::vec("[a-zà-ž'-]{1,8}|\\PC{1,4}", 1..8)) {
+            // Each word twice: made, then remembered.
+            for word in words.iter().chain(&words) {
+                prop_assert_eq!(phonetic(word), encode(word), "{}", word);
+            }
+        }
+
         #[test]
         fn normalizing_twice_equals_once(raw in any::<String>()) {
             let once = normalize(&raw);
