@@ -61,7 +61,10 @@ pub struct Blocks {
     /// Block `i`'s key: blocks of one key come one after the other and
     /// share a number, counted up from 0 as the key changes.
     keys_of_blocks: Vec<u32>,
-    /// The name of the last block's key, to tell when the next one changes.
+    /// The name of the first block's key, and of the last one's, to tell
+    /// when the next one changes (and whether appended blocks go on with
+    /// the last key).
+    first_key: Vec<u8>,
     last_key: Vec<u8>,
     /// Blocks over the size limit, skipped: key and size, largest first.
     pub oversized: Vec<(String, u64)>,
@@ -75,6 +78,7 @@ impl Default for Blocks {
             starts: vec![0],
             first_weak: 0,
             keys_of_blocks: Vec::new(),
+            first_key: Vec::new(),
             last_key: Vec::new(),
             oversized: Vec::new(),
         }
@@ -97,6 +101,9 @@ impl Blocks {
             Some(&last) => last + 1,
             None => 0,
         };
+        if self.keys_of_blocks.is_empty() {
+            self.first_key = key.to_vec();
+        }
         if self.last_key != key {
             self.last_key.clear();
             self.last_key.extend_from_slice(key);
@@ -107,19 +114,34 @@ impl Blocks {
     }
 
     /// Adds `other`'s blocks after these (its strong ones, if any, must
-    /// come before any weak one here).
+    /// come before any weak one here). Its first key is this one's last
+    /// when they have one name and strength: the terms of one key read in
+    /// two parts ([`Store::blocks`]).
     fn append(&mut self, other: Blocks) {
         if other.first_weak > 0 {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
-            self.first_weak += other.first_weak;
         }
+        let (had_blocks, adds_blocks) = (!self.is_empty(), !other.is_empty());
+        let goes_on = had_blocks
+            && adds_blocks
+            && other.first_key == self.last_key
+            && other.strength(0) == self.strength(self.len() - 1);
+        self.first_weak += other.first_weak;
         let offset = self.members.len();
         self.members.extend_from_slice(&other.members);
         self.starts.extend(other.starts[1..].iter().map(|s| s + offset));
-        // Keys are strong or weak, never both: `other`'s are new ones.
-        let first_key = self.keys_of_blocks.last().map_or(0, |last| last + 1);
+        let first_key = match self.keys_of_blocks.last() {
+            Some(&last) if goes_on => last,
+            Some(&last) => last + 1,
+            None => 0,
+        };
         self.keys_of_blocks.extend(other.keys_of_blocks.iter().map(|k| k + first_key));
-        self.last_key = other.last_key;
+        if adds_blocks {
+            if !had_blocks {
+                self.first_key = other.first_key;
+            }
+            self.last_key = other.last_key;
+        }
         self.keys += other.keys;
         self.oversized.extend(other.oversized);
     }
@@ -406,21 +428,70 @@ impl Store {
 
     /// Every block of the index: the records sharing each key term. A
     /// term's postings are gathered from every segment (their term streams
-    /// merged in order), so the index needs no merge into one segment. The
-    /// strong and the weak keys' fields are read in parallel.
+    /// merged in order), so the index needs no merge into one segment. Each
+    /// field's terms are read in parts of about equal size, in parallel
+    /// (the weak keys' field holds most terms: read whole, alongside the
+    /// strong one, it kept one thread busy alone for a third of the stage),
+    /// and the parts joined in order.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
-        let (strong, weak) = rayon::join(
-            || self.field_blocks(Strength::Strong, max_block_size),
-            || self.field_blocks(Strength::Weak, max_block_size),
-        );
-        let mut result = strong?;
-        result.append(weak?);
+        let parts = rayon::current_num_threads() * 4;
+        let mut ranges = Vec::new();
+        for strength in [Strength::Strong, Strength::Weak] {
+            let bounds = self.term_bounds(strength, parts)?;
+            let starts = std::iter::once(None).chain(bounds.iter().cloned().map(Some));
+            let ends = bounds.iter().cloned().map(Some).chain(std::iter::once(None));
+            ranges.extend(starts.zip(ends).map(|(from, to)| (strength, from, to)));
+        }
+        let read: Vec<Result<Blocks>> = ranges
+            .into_par_iter()
+            .map(|(strength, from, to)| self.field_blocks(strength, from.as_deref(), to.as_deref(), max_block_size))
+            .collect();
+        let mut result = Blocks::default();
+        for part in read {
+            result.append(part?);
+        }
         result.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(result)
     }
 
-    /// The blocks of the keys of one strength, in term order.
-    fn field_blocks(&self, strength: Strength, max_block_size: u64) -> Result<Blocks> {
+    /// Terms that cut the keys of one strength into about `parts` parts of
+    /// equal size (by the terms of the segment holding most), in order.
+    fn term_bounds(&self, strength: Strength, parts: usize) -> Result<Vec<Vec<u8>>> {
+        let searcher = self.reader()?.searcher();
+        let field = self.fields.keys(strength);
+        let mut largest = None;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
+            if largest.as_ref().is_none_or(|l: &std::sync::Arc<tantivy::InvertedIndexReader>| {
+                inverted.terms().num_terms() > l.terms().num_terms()
+            }) {
+                largest = Some(inverted);
+            }
+        }
+        let Some(largest) = largest else { return Ok(Vec::new()) };
+        let terms = largest.terms();
+        let mut bounds: Vec<Vec<u8>> = Vec::new();
+        for part in 1..parts {
+            let mut term = Vec::new();
+            let ord = (terms.num_terms() * part / parts) as u64;
+            if terms.ord_to_term(ord, &mut term).map_err(io_index_error(&self.path))?
+                && bounds.last().is_none_or(|last| *last < term)
+            {
+                bounds.push(term);
+            }
+        }
+        Ok(bounds)
+    }
+
+    /// The blocks of the keys of one strength from term `from` on and
+    /// before `to`, in term order.
+    fn field_blocks(
+        &self,
+        strength: Strength,
+        from: Option<&[u8]>,
+        to: Option<&[u8]>,
+        max_block_size: u64,
+    ) -> Result<Blocks> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let segments = searcher.segment_readers();
@@ -439,7 +510,16 @@ impl Store {
             .map_err(index_error(&self.path))?;
         let streams = inverted
             .iter()
-            .map(|index| index.terms().stream())
+            .map(|index| {
+                let mut range = index.terms().range();
+                if let Some(from) = from {
+                    range = range.ge(from);
+                }
+                if let Some(to) = to {
+                    range = range.lt(to);
+                }
+                range.into_stream()
+            })
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(io_index_error(&self.path))?;
         let mut terms = TermMerger::new(streams);
@@ -739,6 +819,36 @@ mod tests {
         assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
         let normalized_only = store.records(&sources, &attributes, &[false]).unwrap();
         assert!(normalized_only.iter().all(|r| r.values == [Vec::<String>::new()] && r.normalized.len() == 1));
+    }
+
+    #[test]
+    fn blocks_read_in_parts_are_the_blocks_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path()).unwrap();
+        let attributes = [Attribute { name: "username".into(), kind: AttributeKind::Username }];
+        let keys = [BlockingKey::new("username", 0, AttributeKind::Username, blocking::KeyMethod::Kind, 0)];
+        let sources = ["people".to_string()];
+        let words = ["anna", "jester", "sarah", "okafor", "dark", "angel", "wei", "rivera", "sniper", "mike"];
+        let mut records: Vec<Record> = (0..400)
+            .map(|i| {
+                let handle = format!("{}_{}{}", words[i % 10], words[(i / 10) % 10], i % 7);
+                let mut record = person(&i.to_string(), &handle);
+                record.normalized = vec![vec![crate::normalize::username::normalize(&handle).unwrap()]];
+                record
+            })
+            .collect();
+        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        let parts = store.blocks(50).unwrap();
+        let mut whole = store.field_blocks(Strength::Strong, None, None, 50).unwrap();
+        whole.append(store.field_blocks(Strength::Weak, None, None, 50).unwrap());
+        whole.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        assert!(store.term_bounds(Strength::Weak, 8).unwrap().len() > 2, "the weak keys are read in parts");
+        assert!(whole.len() > 50 && !whole.oversized.is_empty());
+        let described = |b: &Blocks| {
+            let blocks: Vec<_> = (0..b.len()).map(|i| (b.block(i).to_vec(), b.strength(i), b.key(i))).collect();
+            (blocks, b.keys, b.oversized.clone())
+        };
+        assert_eq!(described(&parts), described(&whole));
     }
 
     #[test]
