@@ -147,6 +147,12 @@ fn holders(sorted: impl Iterator<Item = (u32, RecordIndex)>) -> Vec<(u32, Vec<Re
     by_entity
 }
 
+/// What one run of holders of a value gives ([`find`]).
+enum Found {
+    Hub(Hub),
+    Relationships(Vec<Relationship>),
+}
+
 /// A value's hash, to order runs of values by ([`find`]).
 fn hash(value: &str) -> u64 {
     use std::hash::BuildHasher;
@@ -211,63 +217,84 @@ pub fn find(
         })
         .collect();
     handles.par_sort_unstable();
+    // Runs are turned into relationships in parallel (this loop was half the
+    // stage, on one thread); the hubs and relationships come out in the
+    // runs' order (rayon's collect keeps it), then sorted (stably) as before.
+    let shared: Vec<Found> = values
+        .par_chunk_by(|x, y| (x.0, x.2) == (y.0, y.2))
+        .filter_map(|run| {
+            let (kind, value) = (run[0].0, run[0].2);
+            let by_entity = holders(run.iter().map(|v| (v.3, v.4)));
+            if by_entity.len() < 2 {
+                return None;
+            }
+            if by_entity.len() > MAX_SHARING {
+                return Some(Found::Hub(Hub { kind, value: value.to_string(), entities: by_entity.len() }));
+            }
+            let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
+            let mut found = Vec::new();
+            for (i, (a, records_a)) in by_entity.iter().enumerate() {
+                for (b, records_b) in &by_entity[i + 1..] {
+                    found.push(Relationship {
+                        a: *a,
+                        b: *b,
+                        kind,
+                        via: value.to_string(),
+                        strength,
+                        records_a: records_a.clone(),
+                        records_b: records_b.clone(),
+                    });
+                }
+            }
+            Some(Found::Relationships(found))
+        })
+        .collect();
+    let handled: Vec<Found> = handles
+        .par_chunk_by(|x, y| x.1 == y.1)
+        .filter_map(|run| {
+            if run.iter().all(|h| h.3 == run[0].3) {
+                return None;
+            }
+            let handle = &run[0].1;
+            let split = run.partition_point(|h| !h.2);
+            let (by_email, by_username) =
+                (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
+            let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
+            if entities.len() > MAX_SHARING {
+                return Some(Found::Hub(Hub {
+                    kind: Kind::EmailUsername,
+                    value: handle.clone(),
+                    entities: entities.len(),
+                }));
+            }
+            let mut found = Vec::new();
+            for (x, records_x) in &by_email {
+                for (y, records_y) in &by_username {
+                    if x == y {
+                        continue;
+                    }
+                    let (a, b, records_a, records_b) =
+                        if x < y { (*x, *y, records_x, records_y) } else { (*y, *x, records_y, records_x) };
+                    found.push(Relationship {
+                        a,
+                        b,
+                        kind: Kind::EmailUsername,
+                        via: handle.clone(),
+                        strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
+                        records_a: records_a.clone(),
+                        records_b: records_b.clone(),
+                    });
+                }
+            }
+            Some(Found::Relationships(found))
+        })
+        .collect();
     let mut relationships = Vec::new();
     let mut hubs = Vec::new();
-    for run in values.chunk_by(|x, y| (x.0, x.2) == (y.0, y.2)) {
-        let (kind, value) = (run[0].0, run[0].2);
-        let by_entity = holders(run.iter().map(|v| (v.3, v.4)));
-        if by_entity.len() < 2 {
-            continue;
-        }
-        if by_entity.len() > MAX_SHARING {
-            hubs.push(Hub { kind, value: value.to_string(), entities: by_entity.len() });
-            continue;
-        }
-        let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
-        for (i, (a, records_a)) in by_entity.iter().enumerate() {
-            for (b, records_b) in &by_entity[i + 1..] {
-                relationships.push(Relationship {
-                    a: *a,
-                    b: *b,
-                    kind,
-                    via: value.to_string(),
-                    strength,
-                    records_a: records_a.clone(),
-                    records_b: records_b.clone(),
-                });
-            }
-        }
-    }
-    for run in handles.chunk_by(|x, y| x.1 == y.1) {
-        if run.iter().all(|h| h.3 == run[0].3) {
-            continue;
-        }
-        let handle = &run[0].1;
-        let split = run.partition_point(|h| !h.2);
-        let (by_email, by_username) =
-            (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
-        let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
-        if entities.len() > MAX_SHARING {
-            hubs.push(Hub { kind: Kind::EmailUsername, value: handle.clone(), entities: entities.len() });
-            continue;
-        }
-        for (x, records_x) in &by_email {
-            for (y, records_y) in &by_username {
-                if x == y {
-                    continue;
-                }
-                let (a, b, records_a, records_b) =
-                    if x < y { (*x, *y, records_x, records_y) } else { (*y, *x, records_y, records_x) };
-                relationships.push(Relationship {
-                    a,
-                    b,
-                    kind: Kind::EmailUsername,
-                    via: handle.clone(),
-                    strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
-                    records_a: records_a.clone(),
-                    records_b: records_b.clone(),
-                });
-            }
+    for found in shared.into_iter().chain(handled) {
+        match found {
+            Found::Hub(hub) => hubs.push(hub),
+            Found::Relationships(found) => relationships.extend(found),
         }
     }
     for pair in near {
@@ -287,7 +314,7 @@ pub fn find(
             records_b: vec![rb],
         });
     }
-    relationships.sort_by(|x, y| (x.a, x.b, x.kind, &x.via).cmp(&(y.a, y.b, y.kind, &y.via)));
+    relationships.par_sort_by(|x, y| (x.a, x.b, x.kind, &x.via).cmp(&(y.a, y.b, y.kind, &y.via)));
     relationships.dedup_by(|x, y| (x.a, x.b, x.kind, &x.via) == (y.a, y.b, y.kind, &y.via));
     hubs.sort_by(|x, y| y.entities.cmp(&x.entities).then_with(|| (x.kind, &x.value).cmp(&(y.kind, &y.value))));
     (relationships, hubs)
