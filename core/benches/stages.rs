@@ -47,7 +47,7 @@ fn stages(c: &mut Criterion) {
     let sources: Vec<u32> = records.iter().map(|r| r.source).collect();
     let blocks = demo.store.blocks(job.blocking.max_block_size).unwrap();
     let (pairs, _) = candidate_pairs(&blocks, &sources, job.within_source, job.blocking.max_block_size);
-    let prepared = Prepared::new(&job.comparisons, records, job.attributes.len()).unwrap();
+    let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
     let vectors = comparison_vectors(&job.comparisons, records, &prepared, &pairs);
     let damping = Damping::new(&job.comparisons, records);
     let scorer = Scorer::new(&demo.model, &job.comparisons, &damping);
@@ -69,7 +69,7 @@ fn stages(c: &mut Criterion) {
     // Preparing the records' forms is part of the stage.
     group.bench_function("compare", |b| {
         b.iter(|| {
-            let prepared = Prepared::new(&job.comparisons, records, job.attributes.len()).unwrap();
+            let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
             comparison_vectors(&job.comparisons, records, &prepared, black_box(&pairs))
         })
     });

@@ -162,16 +162,8 @@ impl Run<'_> {
             Ok(candidates::candidate_pairs(&blocks, &source_of, job.within_source, job.blocking.max_block_size))
         })?;
         info!(pairs = pairs.len(), "candidate pairs");
-        let (vectors, evidence, prepared) = self.stage("compare", |run| {
-            let prepared =
-                Prepared::new(&job.comparisons, &records, job.attributes.len()).ok_or_else(|| Error::Index {
-                    path: run.output.to_path_buf(),
-                    message: format!(
-                        "the compared values of {} records pass 4 GiB, more than one run can hold; \
-                         split the job",
-                        records.len()
-                    ),
-                })?;
+        let (vectors, evidence, prepared) = self.stage("compare", |_| {
+            let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
             let bar = progress::bar("compare", pairs.len() as u64);
             let width = job.comparisons.len();
             let mut vectors = Vec::with_capacity(pairs.len() * width);

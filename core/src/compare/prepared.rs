@@ -4,10 +4,13 @@
 //! pair: a record meets about a dozen others in a million-record run, and a
 //! skeleton costs more than the comparison that reads it.
 //!
-//! [`Prepared`] keeps the texts and skeletons in one buffer and each
-//! record's values side by side, so a pair's values are a few cache lines
-//! away rather than a chain of pointers through the record (which left a
-//! tenth of the compare stage waiting on memory). Comparators take a value's
+//! [`Prepared`] keeps the texts and skeletons of some thousand records in
+//! one buffer and each record's values side by side, so a pair's values are
+//! a few cache lines away rather than a chain of pointers through the record
+//! (which left a tenth of the compare stage waiting on memory). The parts
+//! are made in parallel and kept as they are: joined into one buffer, the
+//! copy was a third of a second of a million-record run on one thread, most
+//! of it the kernel handing out fresh pages. Comparators take a value's
 //! text with its forms ([`Value`]) and make whatever was not prepared from
 //! the text, so the levels never depend on what was prepared.
 
@@ -64,15 +67,15 @@ pub(crate) enum FormKind {
     Ip,
 }
 
-/// A stretch of [`Prepared::text`].
+/// A stretch of [`Part::text`].
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
     start: u32,
     len: u32,
 }
 
-/// The stored forms of a value: spans of the text buffer, or (names) a
-/// place in [`Prepared::names`].
+/// The stored forms of a value: spans of its part's text buffer, or (names)
+/// a place in [`Part::names`].
 #[derive(Debug, Clone, Copy, Default)]
 enum Stored {
     #[default]
@@ -182,8 +185,8 @@ impl Identifier {
 /// One side of a comparison: an attribute's values on one record.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Side<'a> {
-    /// Prepared values.
-    Prepared(&'a Prepared, &'a [Entry]),
+    /// Prepared values, in their part.
+    Prepared(&'a Part, &'a [Entry]),
     /// Plain normalized values.
     Plain(&'a [String]),
 }
@@ -198,26 +201,37 @@ impl<'a> Side<'a> {
 
     pub(crate) fn get(self, i: usize) -> Value<'a> {
         match self {
-            Side::Prepared(prepared, entries) => prepared.value(&entries[i]),
+            Side::Prepared(part, entries) => part.value(&entries[i]),
             Side::Plain(values) => Value::plain(&values[i]),
         }
     }
 }
 
+/// Records prepared together in one [`Part`] (the last part has fewer).
+const PART: usize = 1024;
+
 /// Every record's compared values with their forms: the comparison columns.
 #[derive(Debug, Default)]
 pub struct Prepared {
+    /// Part `i` holds records `i * PART` to `(i + 1) * PART`.
+    parts: Vec<Part>,
+    attributes: usize,
+    /// Whether an attribute's values are here.
+    prepared: Vec<bool>,
+}
+
+/// The prepared values of [`PART`] records.
+#[derive(Debug, Default)]
+pub(crate) struct Part {
     /// Texts, skeletons and digits, one after another.
     text: String,
     /// A name's handles and sounds.
     names: Vec<(Vec<String>, Vec<String>)>,
     /// The values, record after record, attribute after attribute.
     entries: Vec<Entry>,
-    /// Record `r`'s values of attribute `k` start at `starts[r * attributes + k]`.
+    /// The part's record `r`'s values of attribute `k` start at
+    /// `starts[r * attributes + k]`; one more at the end.
     starts: Vec<u32>,
-    attributes: usize,
-    /// Whether an attribute's values are here.
-    prepared: Vec<bool>,
 }
 
 impl Prepared {
@@ -225,9 +239,8 @@ impl Prepared {
     /// values of every attribute that `comparisons` compare, with the forms
     /// they read. An attribute read as two kinds of forms (a job comparing
     /// one attribute as two kinds) gets the first; the others are made per
-    /// pair. `None` when the texts pass 4 GiB, more than the columns'
-    /// 32-bit offsets reach (some hundred million records).
-    pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Option<Prepared> {
+    /// pair.
+    pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Prepared {
         let mut kinds: Vec<Option<FormKind>> = vec![None; attributes];
         let mut prepared = vec![false; attributes];
         let mut want = |attribute: usize, kind: Option<FormKind>| {
@@ -246,12 +259,10 @@ impl Prepared {
             // Across two attributes, each side is compared both ways.
             want(comparison.across.unwrap_or(comparison.attribute), kinds.1);
         }
-        // Each chunk of records is laid out on its own, then the chunks are
-        // joined (their spans moved by what comes before).
-        let parts: Vec<Prepared> = records
-            .par_chunks(4096)
+        let parts = records
+            .par_chunks(PART)
             .map(|chunk| {
-                let mut part = Prepared { attributes, ..Prepared::default() };
+                let mut part = Part::default();
                 for record in chunk {
                     for (k, values) in record.normalized.iter().enumerate() {
                         part.starts.push(part.entries.len() as u32);
@@ -264,26 +275,17 @@ impl Prepared {
                         }
                     }
                 }
+                part.starts.push(part.entries.len() as u32);
                 part
             })
             .collect();
-        let mut all = Prepared { attributes, prepared, ..Prepared::default() };
-        all.text.reserve(parts.iter().map(|p| p.text.len()).sum());
-        all.entries.reserve(parts.iter().map(|p| p.entries.len()).sum());
-        all.starts.reserve(records.len() * attributes + 1);
-        for part in parts {
-            let (text, names, entries) = (
-                u32::try_from(all.text.len() + part.text.len()).ok()? - part.text.len() as u32,
-                all.names.len() as u32,
-                u32::try_from(all.entries.len() + part.entries.len()).ok()? - part.entries.len() as u32,
-            );
-            all.text.push_str(&part.text);
-            all.names.extend(part.names);
-            all.starts.extend(part.starts.iter().map(|s| s + entries));
-            all.entries.extend(part.entries.iter().map(|e| e.moved(text, names)));
-        }
-        all.starts.push(all.entries.len() as u32);
-        Some(all)
+        Prepared { parts, attributes, prepared }
+    }
+
+    /// Record `r`'s part, and its place there.
+    fn part(&self, r: RecordIndex) -> Option<(&Part, usize)> {
+        let r = r as usize;
+        self.parts.get(r / PART).map(|part| (part, r % PART))
     }
 
     /// Asks the processor to start fetching record `r`'s entries, to be
@@ -292,26 +294,45 @@ impl Prepared {
     /// compare stage. Its texts follow ([`Self::prefetch_texts`]) once the
     /// entries have arrived.
     pub(crate) fn prefetch_entries(&self, r: RecordIndex) {
-        let entries = self.entries_of(r);
+        let Some((part, r)) = self.part(r) else { return };
+        let entries = part.entries_of(r, self.attributes);
         entries.chunks((CACHE_LINE / size_of::<Entry>()).max(1)).for_each(|line| prefetch::line(line.as_ptr()));
     }
 
     /// Asks for the texts record `r`'s entries point at (read from the
     /// entries: ask for those first, [`Self::prefetch_entries`]).
     pub(crate) fn prefetch_texts(&self, r: RecordIndex) {
-        let entries = self.entries_of(r);
+        let Some((part, r)) = self.part(r) else { return };
+        let entries = part.entries_of(r, self.attributes);
         if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
             // A record's texts and forms were pushed one after the other.
             let (from, to) = (first.text.start as usize, (last.text.start + last.text.len) as usize);
-            let text = self.text.as_bytes();
+            let text = part.text.as_bytes();
             (from..to.min(text.len())).step_by(CACHE_LINE).for_each(|at| prefetch::line(&text[at]));
         }
     }
 
-    /// Record `r`'s entries, every attribute's (none when not prepared).
-    fn entries_of(&self, r: RecordIndex) -> &[Entry] {
-        let first = r as usize * self.attributes;
-        match (self.starts.get(first), self.starts.get(first + self.attributes)) {
+    /// Record `r`'s values of `attribute`: prepared when they are here, else
+    /// the record's own.
+    pub(crate) fn side<'a>(&'a self, records: &'a [Record], r: RecordIndex, attribute: usize) -> Side<'a> {
+        if self.prepared.get(attribute).copied().unwrap_or(false)
+            && let Some((part, local)) = self.part(r)
+        {
+            let i = local * self.attributes + attribute;
+            if let (Some(&start), Some(&end)) = (part.starts.get(i), part.starts.get(i + 1)) {
+                return Side::Prepared(part, &part.entries[start as usize..end as usize]);
+            }
+        }
+        Side::Plain(&records[r as usize].normalized[attribute])
+    }
+}
+
+impl Part {
+    /// Record `r`'s entries (its place in the part), every attribute's
+    /// (none when not prepared).
+    fn entries_of(&self, r: usize, attributes: usize) -> &[Entry] {
+        let first = r * attributes;
+        match (self.starts.get(first), self.starts.get(first + attributes)) {
             (Some(&start), Some(&end)) => &self.entries[start as usize..end as usize],
             _ => &[],
         }
@@ -336,8 +357,8 @@ impl Prepared {
         Entry { text, forms }
     }
 
-    /// Appends `text` to a part's buffer (a few thousand records' values:
-    /// far below 4 GiB; [`Prepared::new`] checks the joined buffer).
+    /// Appends `text` to the part's buffer (a few thousand records' values,
+    /// far below the 4 GiB its 32-bit spans reach).
     fn push(&mut self, text: &str) -> Span {
         let span = Span { start: self.text.len() as u32, len: text.len() as u32 };
         self.text.push_str(text);
@@ -364,33 +385,6 @@ impl Prepared {
         };
         Value { text: self.span(entry.text), forms }
     }
-
-    /// Record `r`'s values of `attribute`: prepared when they are here, else
-    /// the record's own.
-    pub(crate) fn side<'a>(&'a self, records: &'a [Record], r: RecordIndex, attribute: usize) -> Side<'a> {
-        let i = r as usize * self.attributes + attribute;
-        if self.prepared.get(attribute).copied().unwrap_or(false)
-            && let (Some(&start), Some(&end)) = (self.starts.get(i), self.starts.get(i + 1))
-        {
-            return Side::Prepared(self, &self.entries[start as usize..end as usize]);
-        }
-        Side::Plain(&records[r as usize].normalized[attribute])
-    }
-}
-
-impl Entry {
-    /// The entry with its spans `text` bytes and its name `names` places later.
-    fn moved(self, text: u32, names: u32) -> Entry {
-        let by = |span: Span| Span { start: span.start + text, len: span.len };
-        let forms = match self.forms {
-            Stored::Skeleton(span) => Stored::Skeleton(by(span)),
-            Stored::Email(parts) => Stored::Email(parts.map(|(at, span)| (at, by(span)))),
-            Stored::Name(i) => Stored::Name(i + names),
-            Stored::Digits(span) => Stored::Digits(by(span)),
-            other @ (Stored::Unprepared | Stored::Ip(_)) => other,
-        };
-        Entry { text: by(self.text), forms }
-    }
 }
 
 #[cfg(test)]
@@ -409,7 +403,8 @@ mod tests {
         let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
         let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
         normalize_records(&mut records, &kinds, &contexts);
-        let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len()).expect("the demo fits");
+        let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
+        assert!(prepared.parts.len() > 1, "the demo's records make several parts");
         let pairs: Vec<(RecordIndex, RecordIndex)> = (0..records.len() as RecordIndex - 1)
             .step_by(7)
             .map(|a| (a, (a * 31 + 5) % records.len() as RecordIndex))
@@ -417,7 +412,8 @@ mod tests {
         let plain = super::super::comparison_vectors(&job.comparisons, &records, &Prepared::default(), &pairs);
         let fast = super::super::comparison_vectors(&job.comparisons, &records, &prepared, &pairs);
         assert_eq!(plain, fast);
-        let forms: Vec<Forms> = prepared.entries.iter().map(|e| prepared.value(e).forms).collect();
+        let forms: Vec<Forms> =
+            prepared.parts.iter().flat_map(|part| part.entries.iter().map(|e| part.value(e).forms)).collect();
         assert!(forms.iter().any(|f| matches!(f, Forms::Skeleton(_))));
         assert!(forms.iter().any(|f| matches!(f, Forms::Email(Some(_)))));
         assert!(forms.iter().any(|f| matches!(f, Forms::Ip(Some(_)))));
