@@ -264,15 +264,33 @@ fn provider_local(local: &str, domain: &str) -> String {
     if domain == "gmail.com" { local.chars().filter(|&c| c != '.').collect() } else { local.to_string() }
 }
 
+/// Symbols a local part may hold besides letters and digits.
+const LOCAL_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-.";
+
 fn valid_local(local: &str) -> bool {
+    if local.is_ascii() {
+        // Most addresses: one pass over the bytes (checked against the
+        // rule below for ASCII by a property test).
+        let bytes = local.as_bytes();
+        return !bytes.is_empty()
+            && bytes.len() <= 64
+            && bytes[0] != b'.'
+            && bytes[bytes.len() - 1] != b'.'
+            && bytes.iter().zip(&bytes[1..]).all(|(&a, &b)| a != b'.' || b != b'.')
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || LOCAL_SYMBOLS.as_bytes().contains(b));
+    }
+    valid_local_chars(local)
+}
+
+fn valid_local_chars(local: &str) -> bool {
     !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| {
-            c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c) || (!c.is_ascii() && c.is_alphanumeric())
-        })
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || LOCAL_SYMBOLS.contains(c) || (!c.is_ascii() && c.is_alphanumeric()))
 }
 
 fn valid_domain(domain: &str) -> bool {
@@ -686,6 +704,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn ascii_local_parts_are_checked_as_by_their_characters(local in "[a-z0-9.+_-]{0,70}", odd in "[a.!(: ~]{0,8}") {
+            for local in [local, odd] {
+                prop_assert_eq!(valid_local(&local), valid_local_chars(&local), "{:?}", local);
+            }
+        }
+
         #[test]
         fn normalizing_twice_equals_once(raw in any::<String>()) {
             let once = normalize(&raw);
