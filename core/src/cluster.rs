@@ -39,11 +39,26 @@ pub struct Split {
 /// an identifying value) to keep, and the bridges removed. Deterministic:
 /// links are visited in the given order.
 pub fn protect(records: usize, links: &[(RecordIndex, RecordIndex, f64, bool)]) -> (Vec<bool>, Vec<Split>) {
-    let mut adjacent: Vec<Vec<(usize, usize)>> = vec![Vec::new(); records];
-    for (i, &(a, b, _, _)) in links.iter().enumerate() {
-        adjacent[a as usize].push((b as usize, i));
-        adjacent[b as usize].push((a as usize, i));
+    // Each record's (neighbour, link), in link order, in one list: record
+    // `r`'s are `adjacent[starts[r]..starts[r + 1]]` (a list per record was
+    // a million allocations at a million records).
+    let mut starts = vec![0usize; records + 1];
+    for &(a, b, _, _) in links {
+        starts[a as usize + 1] += 1;
+        starts[b as usize + 1] += 1;
     }
+    for r in 0..records {
+        starts[r + 1] += starts[r];
+    }
+    let mut filled = starts.clone();
+    let mut adjacent = vec![(0usize, 0usize); starts[records]];
+    for (i, &(a, b, _, _)) in links.iter().enumerate() {
+        for (from, to) in [(a as usize, b as usize), (b as usize, a as usize)] {
+            adjacent[filled[from]] = (to, i);
+            filled[from] += 1;
+        }
+    }
+    let neighbours = |r: usize| &adjacent[starts[r]..starts[r + 1]];
     let mut keep = vec![true; links.len()];
     let mut splits = Vec::new();
     // Iterative DFS per component: discovery order, low link, subtree
@@ -54,7 +69,7 @@ pub fn protect(records: usize, links: &[(RecordIndex, RecordIndex, f64, bool)]) 
     let mut degrees = vec![0usize; records];
     let mut counter = 0;
     for root in 0..records {
-        if order[root] != usize::MAX || adjacent[root].is_empty() {
+        if order[root] != usize::MAX || neighbours(root).is_empty() {
             continue;
         }
         // (node, the link it was reached by, next neighbour to visit)
@@ -64,8 +79,8 @@ pub fn protect(records: usize, links: &[(RecordIndex, RecordIndex, f64, bool)]) 
         counter += 1;
         let mut tree_links: Vec<(usize, usize, usize)> = Vec::new(); // (parent, child, link)
         while let Some(&mut (node, via, ref mut next)) = stack.last_mut() {
-            if *next < adjacent[node].len() {
-                let (other, link) = adjacent[node][*next];
+            if *next < neighbours(node).len() {
+                let (other, link) = neighbours(node)[*next];
                 *next += 1;
                 if link == via {
                     continue;
@@ -82,7 +97,7 @@ pub fn protect(records: usize, links: &[(RecordIndex, RecordIndex, f64, bool)]) 
             } else {
                 stack.pop();
                 size[node] += 1;
-                degrees[node] += adjacent[node].len();
+                degrees[node] += neighbours(node).len();
                 if let Some(&(parent, _, _)) = stack.last() {
                     low[parent] = low[parent].min(low[node]);
                     size[parent] += size[node];
