@@ -459,16 +459,15 @@ impl Store {
     fn term_bounds(&self, strength: Strength, parts: usize) -> Result<Vec<Vec<u8>>> {
         let searcher = self.reader()?.searcher();
         let field = self.fields.keys(strength);
-        let mut largest = None;
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
-            if largest.as_ref().is_none_or(|l: &std::sync::Arc<tantivy::InvertedIndexReader>| {
-                inverted.terms().num_terms() > l.terms().num_terms()
-            }) {
-                largest = Some(inverted);
-            }
-        }
-        let Some(largest) = largest else { return Ok(Vec::new()) };
+        let inverted = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.inverted_index(field))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(index_error(&self.path))?;
+        let Some(largest) = inverted.iter().max_by_key(|index| index.terms().num_terms()) else {
+            return Ok(Vec::new());
+        };
         let terms = largest.terms();
         let mut bounds: Vec<Vec<u8>> = Vec::new();
         for part in 1..parts {
@@ -795,13 +794,21 @@ mod tests {
         }
     }
 
+    /// A job of one attribute keyed one way, over one source: its
+    /// attributes, keys and sources.
+    fn one_attribute(
+        name: &str,
+        kind: AttributeKind,
+        method: blocking::KeyMethod,
+    ) -> ([Attribute; 1], [BlockingKey; 1], [String; 1]) {
+        ([Attribute { name: name.into(), kind }], [BlockingKey::new(name, 0, kind, method, 0)], ["people".to_string()])
+    }
+
     #[test]
     fn blocks_gather_a_key_across_segments() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path()).unwrap();
-        let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
-        let keys = [BlockingKey::new("email", 0, AttributeKind::Email, blocking::KeyMethod::Exact, 0)];
-        let sources = ["people".to_string()];
+        let (attributes, keys, sources) = one_attribute("email", AttributeKind::Email, blocking::KeyMethod::Exact);
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
         store.write(&mut first.clone(), None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
@@ -825,9 +832,7 @@ mod tests {
     fn blocks_read_in_parts_are_the_blocks_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path()).unwrap();
-        let attributes = [Attribute { name: "username".into(), kind: AttributeKind::Username }];
-        let keys = [BlockingKey::new("username", 0, AttributeKind::Username, blocking::KeyMethod::Kind, 0)];
-        let sources = ["people".to_string()];
+        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, blocking::KeyMethod::Kind);
         let words = ["anna", "jester", "sarah", "okafor", "dark", "angel", "wei", "rivera", "sniper", "mike"];
         let mut records: Vec<Record> = (0..400)
             .map(|i| {
