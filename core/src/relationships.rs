@@ -147,6 +147,72 @@ fn holders(sorted: impl Iterator<Item = (u32, RecordIndex)>) -> Vec<(u32, Vec<Re
     by_entity
 }
 
+/// The relationships of the entities holding one shared value (`run`: its
+/// holders, by entity), or its hub; `None` when one entity holds it.
+fn shared_value(run: &[(Kind, u64, &str, u32, RecordIndex)]) -> Option<Found> {
+    let (kind, value) = (run[0].0, run[0].2);
+    let by_entity = holders(run.iter().map(|v| (v.3, v.4)));
+    if by_entity.len() < 2 {
+        return None;
+    }
+    if by_entity.len() > MAX_SHARING {
+        return Some(Found::Hub(Hub { kind, value: value.to_string(), entities: by_entity.len() }));
+    }
+    let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
+    let mut found = Vec::new();
+    for (i, (a, records_a)) in by_entity.iter().enumerate() {
+        for (b, records_b) in &by_entity[i + 1..] {
+            found.push(Relationship {
+                a: *a,
+                b: *b,
+                kind,
+                via: value.to_string(),
+                strength,
+                records_a: records_a.clone(),
+                records_b: records_b.clone(),
+            });
+        }
+    }
+    Some(Found::Relationships(found))
+}
+
+/// The relationships of the entities with one handle as an email's local
+/// part and as a username (`run`: its holders, emails first), or its hub;
+/// `None` when one entity holds it.
+fn shared_handle(run: &[(u64, String, bool, u32, RecordIndex)]) -> Option<Found> {
+    if run.iter().all(|h| h.3 == run[0].3) {
+        return None;
+    }
+    let handle = &run[0].1;
+    let split = run.partition_point(|h| !h.2);
+    let (by_email, by_username) =
+        (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
+    let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
+    if entities.len() > MAX_SHARING {
+        return Some(Found::Hub(Hub { kind: Kind::EmailUsername, value: handle.clone(), entities: entities.len() }));
+    }
+    let mut found = Vec::new();
+    for (x, records_x) in &by_email {
+        for (y, records_y) in &by_username {
+            if x == y {
+                continue;
+            }
+            let (a, b, records_a, records_b) =
+                if x < y { (*x, *y, records_x, records_y) } else { (*y, *x, records_y, records_x) };
+            found.push(Relationship {
+                a,
+                b,
+                kind: Kind::EmailUsername,
+                via: handle.clone(),
+                strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
+                records_a: records_a.clone(),
+                records_b: records_b.clone(),
+            });
+        }
+    }
+    Some(Found::Relationships(found))
+}
+
 /// What one run of holders of a value gives ([`find`]).
 enum Found {
     Hub(Hub),
@@ -220,75 +286,8 @@ pub fn find(
     // Runs are turned into relationships in parallel (this loop was half the
     // stage, on one thread); the hubs and relationships come out in the
     // runs' order (rayon's collect keeps it), then sorted (stably) as before.
-    let shared: Vec<Found> = values
-        .par_chunk_by(|x, y| (x.0, x.2) == (y.0, y.2))
-        .filter_map(|run| {
-            let (kind, value) = (run[0].0, run[0].2);
-            let by_entity = holders(run.iter().map(|v| (v.3, v.4)));
-            if by_entity.len() < 2 {
-                return None;
-            }
-            if by_entity.len() > MAX_SHARING {
-                return Some(Found::Hub(Hub { kind, value: value.to_string(), entities: by_entity.len() }));
-            }
-            let strength = kind.base_strength() / (by_entity.len() - 1) as f64;
-            let mut found = Vec::new();
-            for (i, (a, records_a)) in by_entity.iter().enumerate() {
-                for (b, records_b) in &by_entity[i + 1..] {
-                    found.push(Relationship {
-                        a: *a,
-                        b: *b,
-                        kind,
-                        via: value.to_string(),
-                        strength,
-                        records_a: records_a.clone(),
-                        records_b: records_b.clone(),
-                    });
-                }
-            }
-            Some(Found::Relationships(found))
-        })
-        .collect();
-    let handled: Vec<Found> = handles
-        .par_chunk_by(|x, y| x.1 == y.1)
-        .filter_map(|run| {
-            if run.iter().all(|h| h.3 == run[0].3) {
-                return None;
-            }
-            let handle = &run[0].1;
-            let split = run.partition_point(|h| !h.2);
-            let (by_email, by_username) =
-                (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
-            let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
-            if entities.len() > MAX_SHARING {
-                return Some(Found::Hub(Hub {
-                    kind: Kind::EmailUsername,
-                    value: handle.clone(),
-                    entities: entities.len(),
-                }));
-            }
-            let mut found = Vec::new();
-            for (x, records_x) in &by_email {
-                for (y, records_y) in &by_username {
-                    if x == y {
-                        continue;
-                    }
-                    let (a, b, records_a, records_b) =
-                        if x < y { (*x, *y, records_x, records_y) } else { (*y, *x, records_y, records_x) };
-                    found.push(Relationship {
-                        a,
-                        b,
-                        kind: Kind::EmailUsername,
-                        via: handle.clone(),
-                        strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
-                        records_a: records_a.clone(),
-                        records_b: records_b.clone(),
-                    });
-                }
-            }
-            Some(Found::Relationships(found))
-        })
-        .collect();
+    let shared: Vec<Found> = values.par_chunk_by(|x, y| (x.0, x.2) == (y.0, y.2)).filter_map(shared_value).collect();
+    let handled: Vec<Found> = handles.par_chunk_by(|x, y| x.1 == y.1).filter_map(shared_handle).collect();
     let mut relationships = Vec::new();
     let mut hubs = Vec::new();
     for found in shared.into_iter().chain(handled) {
