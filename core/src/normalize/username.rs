@@ -135,11 +135,11 @@ pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
 /// They catch one slip: a stem of 9 or more characters and the same stem
 /// with one letter changed, dropped, added, or two neighbours swapped share
 /// one of them (the first gram when the slip comes after it, the last one
-/// otherwise, since it is taken from the end). Every other gram rather than every one: the grams inside a
-/// common first name or surname (`ande`, `nder`) make blocks of thousands
-/// that only cost, and those across the words of a handle (`naje` in
-/// `annajetser`), which make a slipped handle's pairs, are still there
-/// with one in two of them; at a million records, a fifth fewer shared
+/// otherwise, since it is taken from the end). Every other gram rather than
+/// every one: the grams inside a common first name or surname (`ande`,
+/// `nder`) make blocks of thousands that only cost, and those across the
+/// words of a handle (`naje` in `annajetser`), which make a slipped
+/// handle's pairs, are still there with one in two of them; at a million records, a fifth fewer shared
 /// blocks to count and the run's CPU ~10% down, with the same F1.
 pub fn ngrams<'a>(stem: &'a str, emit: &mut dyn FnMut(&'a str)) {
     let bounds: Vec<usize> = stem.char_indices().map(|(i, _)| i).chain([stem.len()]).collect();
