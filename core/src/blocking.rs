@@ -1,15 +1,18 @@
 //! Blocking keys: the values two records must share to become a candidate pair.
 //!
 //! Each key is made from one attribute's normalized values by a [`KeyMethod`]
-//! and written to the index as a term `name=value`; every term of the index is
-//! then a block (see `candidates`). Defaults come from the attribute kinds:
-//! identifier kinds use their own keys ([`KeyMethod::Kind`]: username
-//! skeletons and their n-grams, canonical emails, card BIN and last four,
-//! phonetic name keys, …). Username skeletons and email local-part skeletons
-//! share the term prefix `handle=`, so an email and a username made from one
-//! handle meet in one block across kinds.
+//! and written to the index as [`Term`]s, a value under a name
+//! (`username.ngram=ande`; the index keeps each name's values in a field of
+//! its own); every term of the index is then a block (see `candidates`).
+//! Defaults come from the attribute kinds: identifier kinds use their own
+//! keys ([`KeyMethod::Kind`]: username skeletons and their n-grams, canonical
+//! emails, card BIN and last four, phonetic name keys, …), each family of
+//! them under a name of its own. Username skeletons and email local-part
+//! skeletons share the name `handle`, so an email and a username made from
+//! one handle meet in one block across kinds.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +50,7 @@ impl KeyMethod {
 /// One blocking key of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BlockingKey {
-    /// A name unique in the job, prefixing the key's terms: `email`, `name.token`.
+    /// A name unique in the job, naming the key's terms: `email`, `name.token`.
     pub name: String,
     /// The attribute the key is made from.
     pub attribute: usize,
@@ -57,7 +60,15 @@ pub struct BlockingKey {
     pub method: KeyMethod,
     /// Characters, for prefix and n-gram keys.
     pub length: usize,
+    /// The names the key's terms take, with the family of the kind's keys
+    /// each stands for (`""` for the others) and their strength.
+    #[serde(skip)]
+    names: Vec<(&'static str, String, Strength)>,
 }
+
+/// The family of a name's handles (see [`compare::handle::name_handles`]),
+/// blocked beside the kind's own keys.
+const NAME_HANDLES: &str = "handles";
 
 impl BlockingKey {
     /// A key over `attribute` named after it and the method.
@@ -68,41 +79,52 @@ impl BlockingKey {
             KeyMethod::Prefix => format!("{attribute_name}.prefix{length}"),
             KeyMethod::Ngram => format!("{attribute_name}.ngram{length}"),
         };
-        BlockingKey { name, attribute, kind, method, length }
+        let names = if method == KeyMethod::Kind {
+            let handles = if kind == AttributeKind::Name { &[NAME_HANDLES][..] } else { &[] };
+            kind_families(kind)
+                .iter()
+                .chain(handles)
+                .map(|&family| {
+                    let term_name = match (kind, family) {
+                        (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => "handle".into(),
+                        (AttributeKind::Username, "stem") | (AttributeKind::Name, NAME_HANDLES) => "handle_stem".into(),
+                        _ => format!("{name}.{family}"),
+                    };
+                    let strength = strength(kind, method, &term_name, Some(family));
+                    (family, term_name, strength)
+                })
+                .collect()
+        } else {
+            vec![("", name.clone(), strength(kind, method, &name, None))]
+        };
+        BlockingKey { name, attribute, kind, method, length, names }
     }
 
-    /// Calls `emit` with each index term (`name=value`) of one normalized
+    /// Every name the key's terms can have (`username.ngram`, `handle`, …),
+    /// with its strength.
+    pub fn names(&self) -> impl Iterator<Item = (&str, Strength)> {
+        self.names.iter().map(|(_, name, strength)| (name.as_str(), *strength))
+    }
+
+    /// Calls `emit(name, value, strength)` with each term of one normalized
+    /// value: the name it goes under (one of [`Self::names`]), the key's
     /// value and how much sharing it says ([`Strength`]).
-    pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str, Strength)) {
-        let mut term = String::new();
-        // `name[.family]=key`, built in one reused buffer.
-        let mut add = |name: &str, family: Option<&str>, key: &str| {
-            let strength = strength(self.kind, self.method, name, family);
-            term.clear();
-            term.push_str(name);
-            if let Some(family) = family {
-                term.push('.');
-                term.push_str(family);
-            }
-            term.push('=');
-            term.push_str(key);
-            emit(&term, strength);
-        };
-        if self.method == KeyMethod::Kind {
-            let mut family_term = |family: &str, key: &str| match (self.kind, family) {
-                (AttributeKind::Username, "skeleton") | (AttributeKind::Email, "local") => add("handle", None, key),
-                (AttributeKind::Username, "stem") => add("handle_stem", None, key),
-                _ => add(&self.name, Some(family), key),
-            };
-            kind_keys(self.kind, value, &mut family_term);
-            if self.kind == AttributeKind::Name {
-                for handle in compare::handle::name_handles(value) {
-                    add("handle_stem", None, &handle);
-                }
-            }
-            return;
+    pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str, &str, Strength)) {
+        if self.method != KeyMethod::Kind {
+            let (_, name, strength) = &self.names[0];
+            return self.values(value, &mut |key| emit(name, key, *strength));
         }
-        self.values(value, &mut |key| add(&self.name, None, key));
+        let mut family_term = |family: &str, key: &str| {
+            let (_, name, strength) =
+                self.names.iter().find(|(f, _, _)| *f == family).expect("a kind emits only its KEY_FAMILIES");
+            emit(name, key, *strength);
+        };
+        kind_keys(self.kind, value, &mut family_term);
+        if self.kind == AttributeKind::Name {
+            for handle in compare::handle::name_handles(value) {
+                family_term(NAME_HANDLES, &handle);
+            }
+        }
     }
 
     /// Calls `emit` with each key value of one normalized value (for the
@@ -130,6 +152,31 @@ impl BlockingKey {
     }
 }
 
+/// One key term of a record: a key's name and value, shown as
+/// `name=value` (`username.ngram=ande`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Term {
+    /// How much sharing it says; strong terms sort first.
+    pub strength: Strength,
+    /// The key's name: `username.ngram`, `handle`.
+    pub name: String,
+    /// The key's value: `ande`.
+    pub value: String,
+}
+
+impl Term {
+    /// A term from its parts.
+    pub fn new(name: &str, value: &str, strength: Strength) -> Term {
+        Term { strength, name: name.to_string(), value: value.to_string() }
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.name, self.value)
+    }
+}
+
 /// How much two records sharing a key say about being one person.
 ///
 /// A strong key (an email address, a card number, a handle's skeleton) is
@@ -149,27 +196,30 @@ pub enum Strength {
     Weak,
 }
 
-/// The name of a term's key: `username.ngram` of `username.ngram=ande`.
-/// A key's terms say one thing, however many of them two records share (the
-/// n-grams of one handle), which is how candidates count them.
-pub fn key_name(term: &[u8]) -> &[u8] {
-    term.iter().position(|&b| b == b'=').map_or(term, |end| &term[..end])
+impl Strength {
+    /// `strong` or `weak`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Weak => "weak",
+        }
+    }
 }
 
-/// Every key term of `record` under `keys`, with its strength.
-pub fn record_terms(keys: &[BlockingKey], record: &Record) -> BTreeSet<(String, Strength)> {
+/// Every key term of `record` under `keys`.
+pub fn record_terms(keys: &[BlockingKey], record: &Record) -> BTreeSet<Term> {
     let mut terms = BTreeSet::new();
     for key in keys {
         for value in &record.normalized[key.attribute] {
-            key.terms(value, &mut |term, strength| {
-                terms.insert((term.to_string(), strength));
+            key.terms(value, &mut |name, value, strength| {
+                terms.insert(Term::new(name, value, strength));
             });
         }
     }
     terms
 }
 
-/// The strength of a term: `name` and `family` as in `name[.family]=key`.
+/// The strength of a key's terms named `name`, of `family` for the kind's keys.
 fn strength(kind: AttributeKind, method: KeyMethod, name: &str, family: Option<&str>) -> Strength {
     use AttributeKind::*;
     let strong = match method {
@@ -185,6 +235,22 @@ fn strength(kind: AttributeKind, method: KeyMethod, name: &str, family: Option<&
         },
     };
     if strong { Strength::Strong } else { Strength::Weak }
+}
+
+/// The families of the kind's own keys ([`kind_keys`]).
+fn kind_families(kind: AttributeKind) -> &'static [&'static str] {
+    use AttributeKind::*;
+    match kind {
+        Username => normalize::username::KEY_FAMILIES,
+        Email => normalize::email::KEY_FAMILIES,
+        Phone => normalize::phone::KEY_FAMILIES,
+        Card => normalize::card::KEY_FAMILIES,
+        Iban => normalize::iban::KEY_FAMILIES,
+        CryptoWallet => normalize::wallet::KEY_FAMILIES,
+        Name => normalize::name::KEY_FAMILIES,
+        Ip => normalize::ip::KEY_FAMILIES,
+        Date | Postcode | Address | Text | Id => &["value"],
+    }
 }
 
 /// The kind's own keys of one normalized value: `emit(family, key)`.
@@ -245,7 +311,7 @@ mod tests {
         let email = BlockingKey::new("email", 1, AttributeKind::Email, KeyMethod::Kind, 0);
         let terms = |key: &BlockingKey, value: &str| {
             let mut out = Vec::new();
-            key.terms(value, &mut |t, _| out.push(t.to_string()));
+            key.terms(value, &mut |name, value, _| out.push(format!("{name}={value}")));
             out
         };
         let from_user = terms(&user, &normalize::username::normalize("Dark_Angel99").unwrap());
@@ -253,5 +319,52 @@ mod tests {
         let shared: Vec<&String> = from_user.iter().filter(|t| from_email.contains(t)).collect();
         assert!(shared.iter().any(|t| t.starts_with("handle=")), "{from_user:?} / {from_email:?}");
         assert!(from_email.contains(&"email.address=darkangel99@gmail.com".to_string()), "{from_email:?}");
+    }
+
+    /// Terms of each kind's own keys for `raw`, by name.
+    fn kind_terms(kind: AttributeKind, raw: &str) -> Vec<(String, String)> {
+        let key = BlockingKey::new("attribute", 0, kind, KeyMethod::Kind, 0);
+        let names: Vec<&str> = key.names().map(|(name, _)| name).collect();
+        let mut terms = Vec::new();
+        let context = normalize::Context { default_region: Some("GB".into()) };
+        if let Some(value) = normalize::normalize(kind, raw, &context) {
+            key.terms(&value, &mut |name, value, _| {
+                assert!(names.contains(&name), "{kind:?} `{raw}`: `{name}` is none of {names:?}");
+                terms.push((name.to_string(), value.to_string()));
+            });
+        }
+        terms
+    }
+
+    #[test]
+    fn each_kinds_families_are_the_names_its_terms_take() {
+        let examples: &[(AttributeKind, &[&str])] = &[
+            (AttributeKind::Username, &["Dark_Angel99"]),
+            (AttributeKind::Email, &["dark.angel99@gmail.com"]),
+            (AttributeKind::Phone, &["+44 20 7946 0018"]),
+            (AttributeKind::Card, &["4111 1111 1111 1111", "411111******1111", "XXXX-XXXX-XXXX-1111"]),
+            (AttributeKind::Iban, &["GB82 WEST 1234 5698 7654 32"]),
+            (AttributeKind::CryptoWallet, &["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]),
+            (AttributeKind::Name, &["Sarah Jane Anderson"]),
+            (AttributeKind::Ip, &["192.168.1.20"]),
+            (AttributeKind::Date, &["1990-04-01"]),
+        ];
+        for (kind, raws) in examples {
+            let key = BlockingKey::new("attribute", 0, *kind, KeyMethod::Kind, 0);
+            let made: BTreeSet<String> = raws.iter().flat_map(|raw| kind_terms(*kind, raw)).map(|(n, _)| n).collect();
+            let names: BTreeSet<String> = key.names().map(|(name, _)| name.to_string()).collect();
+            assert_eq!(made, names, "{kind:?}: every name declared is one its terms take");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_term_goes_under_one_of_its_keys_names(
+            raw in "[0-9 +()*X.-]{0,24}|[a-zA-Z0-9._+-]{1,12}@[a-z]{1,8}\\.[a-z]{2,3}|\\PC{0,30}",
+        ) {
+            for kind in AttributeKind::ALL {
+                kind_terms(kind, &raw);
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::blocking::{self, Strength};
+use crate::blocking::{self, Term};
 use crate::candidates;
 use crate::compare;
 use crate::config::Job;
@@ -215,21 +215,16 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let (ta, tb) = (blocking::record_terms(&job.blocking.keys, ra), blocking::record_terms(&job.blocking.keys, rb));
     let store = Store::open(output)?;
     let mut shared = Vec::new();
-    for (term, strength) in ta.intersection(&tb) {
-        shared.push((term.clone(), *strength, store.block_size(term, *strength)?));
+    for term in ta.intersection(&tb) {
+        shared.push((term, store.block_size(term)?));
     }
     let compared = (job.within_source || ra.source != rb.source)
         && candidates::shares_enough(
-            shared.iter().map(|k| (blocking::key_name(k.0.as_bytes()), k.2, k.1)),
+            shared.iter().map(|(term, size)| (term.name.as_bytes(), *size, term.strength)),
             job.blocking.max_block_size,
         );
-    let shared_keys: Vec<String> = shared
-        .iter()
-        .map(|(term, strength, size)| {
-            let strength = if *strength == Strength::Strong { "strong" } else { "weak" };
-            format!("{term} ({strength}, {size} records)")
-        })
-        .collect();
+    let shared_keys: Vec<String> =
+        shared.iter().map(|(term, size)| format!("{term} ({}, {size} records)", term.strength.as_str())).collect();
     let verdict = if let Some(split) = split {
         &format!("split by over-merge protection: {}", split["reason"].as_str().unwrap_or_default())
     } else if direct {
@@ -244,7 +239,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let (keys_a, keys_b) = if compared {
         (Vec::new(), Vec::new())
     } else {
-        let names = |terms: BTreeSet<(String, Strength)>| terms.into_iter().map(|(term, _)| term).collect();
+        let names = |terms: BTreeSet<Term>| terms.iter().map(Term::to_string).collect();
         (names(ta), names(tb))
     };
     Ok(Explanation {

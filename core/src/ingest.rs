@@ -33,7 +33,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tracing::info;
 
-use crate::blocking::{self, Strength};
+use crate::blocking::{self, Term};
 use crate::candidates;
 use crate::cluster;
 use crate::compare;
@@ -128,6 +128,7 @@ impl Ingest<'_> {
         let (folder, mut summary, stored) = run_of(self.output)?;
         let new_sources = sources_in_store(&stored, self.job).map_err(|message| self.refuse(message))?;
         let store = Store::open(self.output)?;
+        store.check_keys(&stored.blocking.keys)?;
         let previous = store.generation()?.expect("run_of found the generation");
         let number = previous + 1;
         let next = generation::begin(self.output, number)?;
@@ -432,9 +433,9 @@ fn still_candidates(
             weakened[r as usize] = true;
         }
     }
-    let mut terms: HashMap<RecordIndex, BTreeSet<(String, Strength)>> = HashMap::new();
+    let mut terms: HashMap<RecordIndex, BTreeSet<Term>> = HashMap::new();
     // Each term's size after the additions, looked up once.
-    let mut sizes: HashMap<(String, Strength), u64> = HashMap::new();
+    let mut sizes: HashMap<Term, u64> = HashMap::new();
     let mut keep = Vec::with_capacity(pairs.len());
     for &(a, b) in pairs {
         if !(weakened[a as usize] && weakened[b as usize]) {
@@ -445,18 +446,17 @@ fn still_candidates(
             terms.entry(r).or_insert_with(|| blocking::record_terms(&job.blocking.keys, &records[r as usize]));
         }
         let mut shared = Vec::new();
-        for key in terms[&a].intersection(&terms[&b]) {
-            let size = match sizes.get(key) {
+        for term in terms[&a].intersection(&terms[&b]) {
+            let size = match sizes.get(term) {
                 Some(&size) => size,
                 None => {
-                    let (term, strength) = key;
-                    let added = additions.added.get(&(*strength, term.clone())).copied().unwrap_or(0);
-                    let size = store.block_size(term, *strength)? + added;
-                    sizes.insert(key.clone(), size);
+                    let added = additions.added.get(term).copied().unwrap_or(0);
+                    let size = store.block_size(term)? + added;
+                    sizes.insert(term.clone(), size);
                     size
                 }
             };
-            shared.push((blocking::key_name(key.0.as_bytes()), size, key.1));
+            shared.push((term.name.as_bytes(), size, term.strength));
         }
         keep.push(candidates::shares_enough(shared, job.blocking.max_block_size));
     }

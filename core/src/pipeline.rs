@@ -136,7 +136,7 @@ impl Run<'_> {
             Ok(normalize::normalize_records(&mut records, &kinds, &contexts))
         })?;
         let store = self.stage("index", |run| {
-            let store = Store::create(run.output)?;
+            let store = Store::create(run.output, &job.blocking.keys)?;
             let bar = progress::bar("index", records.len() as u64);
             // Raw values nothing reads after indexing are freed as they are
             // stored: all but those of the attributes matcher plugins compare

@@ -20,13 +20,13 @@
 //!
 //! `--record SOURCE:ID` returns that record's entity.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::blocking::Strength;
+use crate::blocking::{Strength, Term};
 use crate::config::Job;
 use crate::error::{Error, Result};
 use crate::explain::{not_output, run_of};
@@ -112,6 +112,7 @@ impl Lookup {
     pub fn open(output: &Path) -> Result<Lookup> {
         let (folder, _, job) = run_of(output)?;
         let store = Store::open(output)?;
+        store.check_keys(&job.blocking.keys)?;
         let mut records = Vec::new();
         let mut members: BTreeMap<String, Vec<RecordIndex>> = BTreeMap::new();
         for (number, row) in output::read_rows(&folder, "entities.csv")?.iter().enumerate() {
@@ -157,16 +158,16 @@ impl Lookup {
 
     fn by_value(&self, kind: AttributeKind, wanted: &str, limit: usize) -> Result<Vec<Found>> {
         // Terms a record with this value would have, for each key of the kind.
-        let mut terms: BTreeMap<String, Strength> = BTreeMap::new();
+        let mut terms: BTreeSet<Term> = BTreeSet::new();
         for key in self.job.blocking.keys.iter().filter(|k| k.kind == kind) {
-            key.terms(wanted, &mut |term, strength| {
-                terms.insert(term.to_string(), strength);
+            key.terms(wanted, &mut |name, value, strength| {
+                terms.insert(Term::new(name, value, strength));
             });
         }
         let mut shared: HashMap<RecordIndex, u32> = HashMap::new();
-        for (term, strength) in &terms {
-            let weight = if *strength == Strength::Strong { 4 } else { 1 };
-            for record in self.store.postings(term, *strength, COMMON)?.into_iter().flatten() {
+        for term in &terms {
+            let weight = if term.strength == Strength::Strong { 4 } else { 1 };
+            for record in self.store.postings(term, COMMON)?.into_iter().flatten() {
                 *shared.entry(record).or_default() += weight;
             }
         }

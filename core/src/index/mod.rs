@@ -2,11 +2,14 @@
 //!
 //! One document per record holds its source, id, line, raw and normalized
 //! values (stored: outputs and explanations show them, and an ingest reloads
-//! the records from them) and its blocking keys as
-//! `key_name=value` terms, strong keys in one field and weak ones in another
-//! ([`Strength`]). A term's posting list is the block of records sharing that
-//! key: [`Store::blocks`] reads them straight from the term dictionary, with
-//! no query per record.
+//! the records from them) and its blocking keys' [`Term`]s, each key name's
+//! values in a field of its own named after the name and its strength
+//! (`weak:username.ngram`). A term's posting list is the block of records
+//! sharing that key: [`Store::blocks`] reads them straight from the term
+//! dictionaries, with no query per record. The schema is the store's list of
+//! key names: a field per name rather than the name written before each
+//! value, which at a million records made the index stage a tenth slower
+//! (every term hashed, copied and sorted with its name).
 //!
 //! A commit may carry the store's generation ([`Store::generation`]): the
 //! folder of outputs that goes with the records committed. Committing new
@@ -24,7 +27,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -32,9 +35,11 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
 };
 use tantivy::termdict::TermMerger;
-use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, doc};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, TERMINATED, doc,
+};
 
-use crate::blocking::{self, BlockingKey, Strength};
+use crate::blocking::{BlockingKey, Strength, Term};
 use crate::candidates;
 use crate::config::Attribute;
 use crate::error::{Error, Result};
@@ -92,12 +97,13 @@ impl Blocks {
     /// key's blocks one after the other (as terms in order are).
     pub fn push(&mut self, records: &[RecordIndex], strength: Strength, key: &[u8]) {
         debug_assert!(records.is_sorted());
+        let goes_on = !self.is_empty() && self.last_key == key && self.strength(self.len() - 1) == strength;
         if strength == Strength::Strong {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
             self.first_weak += 1;
         }
         let number = match self.keys_of_blocks.last() {
-            Some(&last) if self.last_key == key => last,
+            Some(&last) if goes_on => last,
             Some(&last) => last + 1,
             None => 0,
         };
@@ -201,7 +207,7 @@ pub struct Additions {
     /// The store's records of each block that now counts for less.
     pub weakened: Vec<Vec<RecordIndex>>,
     /// The new records per key term.
-    pub added: BTreeMap<(Strength, String), u64>,
+    pub added: BTreeMap<Term, u64>,
 }
 
 /// A tantivy index of one run's records.
@@ -216,7 +222,6 @@ pub struct Store {
     addresses: Mutex<Option<Vec<Option<DocAddress>>>>,
 }
 
-#[derive(Clone, Copy)]
 struct Fields {
     record: Field,
     source: Field,
@@ -224,27 +229,51 @@ struct Fields {
     line: Field,
     values: Field,
     normalized: Field,
-    key: Field,
-    weak_key: Field,
+    /// One field per key name, strong keys' first, each strength's in name
+    /// order: the order blocks are read in.
+    keys: Vec<KeyField>,
+}
+
+/// The field of one key name's values.
+struct KeyField {
+    strength: Strength,
+    name: String,
+    field: Field,
 }
 
 impl Fields {
-    /// The field holding keys of this strength.
-    fn keys(self, strength: Strength) -> Field {
-        match strength {
-            Strength::Strong => self.key,
-            Strength::Weak => self.weak_key,
-        }
+    /// The field of the key named `name` with this strength.
+    fn key(&self, name: &str, strength: Strength) -> Option<&KeyField> {
+        let at = self.keys.binary_search_by(|k| (k.strength, k.name.as_str()).cmp(&(strength, name))).ok()?;
+        Some(&self.keys[at])
     }
 }
 
-/// The index's fields. Only the keys are indexed (a record is found by its
+/// The name of the field of key `name`'s values: `weak:username.ngram`.
+fn key_field_name(name: &str, strength: Strength) -> String {
+    match strength {
+        Strength::Strong => format!("strong:{name}"),
+        Strength::Weak => format!("weak:{name}"),
+    }
+}
+
+/// The key name and strength of a field named by [`key_field_name`].
+fn parse_key_field_name(field: &str) -> Option<(Strength, String)> {
+    if let Some(name) = field.strip_prefix("strong:") {
+        Some((Strength::Strong, name.to_string()))
+    } else {
+        field.strip_prefix("weak:").map(|name| (Strength::Weak, name.to_string()))
+    }
+}
+
+/// The index's fields, with one per key name of `keys` (each with its
+/// strength, in order). Only the keys are indexed (a record is found by its
 /// number's column, never by a term): at a million records, terms for the
 /// record numbers and ids were two million of the index's five. Keys have
 /// no field norms: nothing is ranked.
-fn schema() -> (Schema, Fields) {
+fn schema(keys: &std::collections::BTreeSet<(Strength, String)>) -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let keys = TextOptions::default().set_indexing_options(
+    let key_options = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("raw")
             .set_index_option(IndexRecordOption::Basic)
@@ -257,21 +286,45 @@ fn schema() -> (Schema, Fields) {
         line: builder.add_u64_field("line", STORED),
         values: builder.add_text_field("values", STORED),
         normalized: builder.add_text_field("normalized", STORED),
-        key: builder.add_text_field("key", keys.clone()),
-        weak_key: builder.add_text_field("weak_key", keys),
+        keys: keys
+            .iter()
+            .map(|(strength, name)| KeyField {
+                strength: *strength,
+                name: name.clone(),
+                field: builder.add_text_field(&key_field_name(name, *strength), key_options.clone()),
+            })
+            .collect(),
     };
     (builder.build(), fields)
 }
 
+/// Every key name of `keys` with its strength, in the order of the store's
+/// fields.
+fn key_names(keys: &[BlockingKey]) -> std::collections::BTreeSet<(Strength, String)> {
+    keys.iter().flat_map(|key| key.names().map(|(name, strength)| (strength, name.to_string()))).collect()
+}
+
+/// The error for a store whose keys are not the job's.
+fn other_keys(path: &Path, what: String) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        message: format!(
+            "{what}: the index was written for other blocking keys, or by another version of Sleuth; run the job \
+             again to rebuild it"
+        ),
+    }
+}
+
 impl Store {
-    /// Creates an empty store in `output/index`, replacing any earlier one.
-    pub fn create(output: &Path) -> Result<Store> {
+    /// Creates an empty store for the terms of `keys` in `output/index`,
+    /// replacing any earlier one.
+    pub fn create(output: &Path, keys: &[BlockingKey]) -> Result<Store> {
         let path = output.join(INDEX_DIR);
         if path.exists() {
             std::fs::remove_dir_all(&path).map_err(Error::io("remove", &path))?;
         }
         std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
-        let (schema, fields) = schema();
+        let (schema, fields) = schema(&key_names(keys));
         let index = Index::create_in_dir(&path, schema).map_err(index_error(&path))?;
         Ok(Store { index, path, fields, reader: OnceLock::new(), addresses: Mutex::new(None) })
     }
@@ -283,9 +336,13 @@ impl Store {
             return Err(Error::NotAnOutput { path: output.to_path_buf(), message: "it has no index/".into() });
         }
         let index = Index::open_in_dir(&path).map_err(index_error(&path))?;
-        let (expected, fields) = schema();
+        let names = index.schema().fields().filter_map(|(_, entry)| parse_key_field_name(entry.name())).collect();
+        let (expected, fields) = schema(&names);
         if index.schema() != expected {
-            return Err(Error::Index { path, message: "the index was written by another version of Sleuth".into() });
+            return Err(Error::Index {
+                path,
+                message: "the index was written by another version of Sleuth; run the job again to rebuild it".into(),
+            });
         }
         let store = Store { index, path, fields, reader: OnceLock::new(), addresses: Mutex::new(None) };
         store.check_term_dictionaries()?;
@@ -299,8 +356,8 @@ impl Store {
     fn check_term_dictionaries(&self) -> Result<()> {
         let searcher = self.reader()?.searcher();
         for segment in searcher.segment_readers() {
-            for field in [self.fields.key, self.fields.weak_key] {
-                segment.inverted_index(field).map_err(|e| Error::Index {
+            for key in &self.fields.keys {
+                segment.inverted_index(key.field).map_err(|e| Error::Index {
                     path: self.path.clone(),
                     message: format!(
                         "its key terms cannot be read ({e}): the index was written by another version of \
@@ -308,6 +365,24 @@ impl Store {
                     ),
                 })?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks that the store keeps the terms of `keys` and no others: the
+    /// job's blocking keys are the ones it was written with.
+    pub fn check_keys(&self, keys: &[BlockingKey]) -> Result<()> {
+        let stored: std::collections::BTreeSet<(Strength, String)> =
+            self.fields.keys.iter().map(|k| (k.strength, k.name.clone())).collect();
+        let wanted = key_names(keys);
+        if let Some((strength, name)) = wanted.difference(&stored).next() {
+            return Err(other_keys(&self.path, format!("it keeps no {} key `{name}`", strength.as_str())));
+        }
+        if let Some((strength, name)) = stored.difference(&wanted).next() {
+            return Err(other_keys(
+                &self.path,
+                format!("it keeps a {} key `{name}` the job has not", strength.as_str()),
+            ));
         }
         Ok(())
     }
@@ -337,7 +412,19 @@ impl Store {
         // documents come): a million records make three segments, not the
         // fourteen of 64 MB, and each segment's term dictionary costs.
         let writer = self.writer(threads, threads * 300_000_000)?;
-        let f = self.fields;
+        let f = &self.fields;
+        // Each key's term names with their fields.
+        let key_fields = keys
+            .iter()
+            .map(|key| {
+                key.names()
+                    .map(|(name, strength)| match f.key(name, strength) {
+                        Some(k) => Ok((name, k.field)),
+                        None => Err(other_keys(&self.path, format!("it keeps no {} key `{name}`", strength.as_str()))),
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
             // Serialized borrowed, in name order (as a JSON object of serde_json's is).
@@ -355,9 +442,12 @@ impl Store {
                 f.values => serde_json::to_string(&raw).expect("strings serialize"),
                 f.normalized => serde_json::to_string(&record.normalized).expect("strings serialize"),
             );
-            for key in keys {
+            for (key, fields) in keys.iter().zip(&key_fields) {
                 for value in &record.normalized[key.attribute] {
-                    key.terms(value, &mut |term, strength| document.add_text(f.keys(strength), term));
+                    key.terms(value, &mut |name, term, _| {
+                        let (_, field) = fields.iter().find(|(n, _)| *n == name).expect("a key's terms have its names");
+                        document.add_text(*field, term);
+                    });
                 }
             }
             document
@@ -426,25 +516,32 @@ impl Store {
         Ok(())
     }
 
-    /// Every block of the index: the records sharing each key term. A
-    /// term's postings are gathered from every segment (their term streams
-    /// merged in order), so the index needs no merge into one segment. Each
-    /// field's terms are read in parts of about equal size, in parallel
-    /// (the weak keys' field holds most terms: read whole, alongside the
-    /// strong one, it kept one thread busy alone for a third of the stage),
-    /// and the parts joined in order.
+    /// Every block of the index: the records sharing each key term, key
+    /// field after key field. A term's postings are gathered from every
+    /// segment (their term streams merged in order), so the index needs no
+    /// merge into one segment. The terms are read in parts of about equal
+    /// size, in parallel (a large field read whole, alongside the others,
+    /// kept one thread busy alone for a third of the stage), and the parts
+    /// joined in order.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let parts = rayon::current_num_threads() * 4;
+        let sizes = self
+            .fields
+            .keys
+            .iter()
+            .map(|key| self.largest_terms(key).map(|index| index.map_or(0, |index| index.terms().num_terms())));
+        let sizes = sizes.collect::<Result<Vec<usize>>>()?;
+        let total = sizes.iter().sum::<usize>().max(1);
         let mut ranges = Vec::new();
-        for strength in [Strength::Strong, Strength::Weak] {
-            let bounds = self.term_bounds(strength, parts)?;
+        for (key, size) in self.fields.keys.iter().zip(sizes) {
+            let bounds = self.term_bounds(key, (size * parts).div_ceil(total))?;
             let starts = std::iter::once(None).chain(bounds.iter().cloned().map(Some));
             let ends = bounds.iter().cloned().map(Some).chain(std::iter::once(None));
-            ranges.extend(starts.zip(ends).map(|(from, to)| (strength, from, to)));
+            ranges.extend(starts.zip(ends).map(|(from, to)| (key, from, to)));
         }
         let read: Vec<Result<Blocks>> = ranges
             .into_par_iter()
-            .map(|(strength, from, to)| self.field_blocks(strength, from.as_deref(), to.as_deref(), max_block_size))
+            .map(|(key, from, to)| self.field_blocks(key, from.as_deref(), to.as_deref(), max_block_size))
             .collect();
         let mut result = Blocks::default();
         for part in read {
@@ -454,21 +551,23 @@ impl Store {
         Ok(result)
     }
 
-    /// Terms that cut the keys of one strength into about `parts` parts of
-    /// equal size (by the terms of the segment holding most), in order.
-    fn term_bounds(&self, strength: Strength, parts: usize) -> Result<Vec<Vec<u8>>> {
+    /// The terms of `key` in the segment holding most of them.
+    fn largest_terms(&self, key: &KeyField) -> Result<Option<Arc<InvertedIndexReader>>> {
         let searcher = self.reader()?.searcher();
-        let field = self.fields.keys(strength);
         let inverted = searcher
             .segment_readers()
             .iter()
-            .map(|segment| segment.inverted_index(field))
+            .map(|segment| segment.inverted_index(key.field))
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(index_error(&self.path))?;
-        let Some(largest) = inverted.iter().max_by_key(|index| index.terms().num_terms()) else {
-            return Ok(Vec::new());
-        };
-        let terms = largest.terms();
+        Ok(inverted.into_iter().max_by_key(|index| index.terms().num_terms()))
+    }
+
+    /// Terms that cut the terms of `key` into about `parts` parts of equal
+    /// size (by the terms of the segment holding most), in order.
+    fn term_bounds(&self, key: &KeyField, parts: usize) -> Result<Vec<Vec<u8>>> {
+        let Some(index) = self.largest_terms(key)? else { return Ok(Vec::new()) };
+        let terms = index.terms();
         let mut bounds: Vec<Vec<u8>> = Vec::new();
         for part in 1..parts {
             let mut term = Vec::new();
@@ -482,11 +581,11 @@ impl Store {
         Ok(bounds)
     }
 
-    /// The blocks of the keys of one strength from term `from` on and
-    /// before `to`, in term order.
+    /// The blocks of `key`'s terms from term `from` on and before `to`, in
+    /// term order.
     fn field_blocks(
         &self,
-        strength: Strength,
+        key: &KeyField,
         from: Option<&[u8]>,
         to: Option<&[u8]>,
         max_block_size: u64,
@@ -501,10 +600,9 @@ impl Store {
             .map_err(index_error(&self.path))?;
         let mut result = Blocks::default();
         let (mut block, mut parts) = (Vec::new(), Vec::new());
-        let field = self.fields.keys(strength);
         let inverted = segments
             .iter()
-            .map(|segment| segment.inverted_index(field))
+            .map(|segment| segment.inverted_index(key.field))
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(index_error(&self.path))?;
         let streams = inverted
@@ -531,7 +629,7 @@ impl Store {
                 continue;
             }
             if size > max_block_size {
-                result.oversized.push((String::from_utf8_lossy(terms.key()).into_owned(), size));
+                result.oversized.push((format!("{}={}", key.name, String::from_utf8_lossy(terms.key())), size));
                 continue;
             }
             block.clear();
@@ -547,7 +645,7 @@ impl Store {
                 }
             }
             block.sort_unstable();
-            result.push(&block, strength, blocking::key_name(terms.key()));
+            result.push(&block, key.strength, key.name.as_bytes());
         }
         Ok(result)
     }
@@ -565,37 +663,37 @@ impl Store {
         keys: &[BlockingKey],
         max_block_size: u64,
     ) -> Result<Additions> {
-        let mut terms: BTreeMap<(Strength, String), Vec<RecordIndex>> = BTreeMap::new();
+        let mut terms: BTreeMap<Term, Vec<RecordIndex>> = BTreeMap::new();
         for (offset, record) in records.iter().enumerate() {
             let number = first + offset as RecordIndex;
-            for (term, strength) in blocking::record_terms(keys, record) {
-                terms.entry((strength, term)).or_default().push(number);
+            for term in crate::blocking::record_terms(keys, record) {
+                terms.entry(term).or_default().push(number);
             }
         }
         let mut additions = Additions::default();
-        for ((strength, term), new) in terms {
+        for (term, new) in terms {
             additions.blocks.keys += 1;
-            let stored = self.block_size(&term, strength)?;
+            let stored = self.block_size(&term)?;
             let size = stored + new.len() as u64;
-            let weakens = candidates::weakens(stored, size, strength, max_block_size);
+            let weakens = candidates::weakens(stored, size, term.strength, max_block_size);
             let used = (2..=max_block_size).contains(&size);
             // The store's records with the term, read once for both uses.
             let mut members = if (weakens || used) && stored > 0 {
-                self.postings(&term, strength, max_block_size)?.unwrap_or_default()
+                self.postings(&term, max_block_size)?.unwrap_or_default()
             } else {
                 Vec::new()
             };
-            additions.added.insert((strength, term.clone()), new.len() as u64);
             if size > max_block_size {
-                additions.blocks.oversized.push((term, size));
+                additions.blocks.oversized.push((term.to_string(), size));
             } else if used {
                 let mut block = if weakens { members.clone() } else { std::mem::take(&mut members) };
-                block.extend(new);
-                additions.blocks.push(&block, strength, blocking::key_name(term.as_bytes()));
+                block.extend(new.iter().copied());
+                additions.blocks.push(&block, term.strength, term.name.as_bytes());
             }
             if weakens {
                 additions.weakened.push(members);
             }
+            additions.added.insert(term, new.len() as u64);
         }
         additions.blocks.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(additions)
@@ -616,20 +714,27 @@ impl Store {
         Ok(self.reader.get_or_init(|| reader))
     }
 
+    /// A key term as the index has it: its value in its key's field.
+    fn index_term(&self, term: &Term) -> Result<(Field, tantivy::Term)> {
+        let Some(key) = self.fields.key(&term.name, term.strength) else {
+            return Err(other_keys(&self.path, format!("it keeps no {} key `{}`", term.strength.as_str(), term.name)));
+        };
+        Ok((key.field, tantivy::Term::from_field_text(key.field, &term.value)))
+    }
+
     /// The number of records sharing a key term: its block's size.
-    pub fn block_size(&self, term: &str, strength: Strength) -> Result<u64> {
+    pub fn block_size(&self, term: &Term) -> Result<u64> {
         let reader = self.reader()?;
-        let field = self.fields.keys(strength);
-        reader.searcher().doc_freq(&tantivy::Term::from_field_text(field, term)).map_err(index_error(&self.path))
+        let (_, term) = self.index_term(term)?;
+        reader.searcher().doc_freq(&term).map_err(index_error(&self.path))
     }
 
     /// The records sharing a key term, when at most `limit` do (`None` when
     /// more do: a value that common says little about who is behind it).
-    pub fn postings(&self, term: &str, strength: Strength, limit: u64) -> Result<Option<Vec<RecordIndex>>> {
+    pub fn postings(&self, term: &Term, limit: u64) -> Result<Option<Vec<RecordIndex>>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let field = self.fields.keys(strength);
-        let term = tantivy::Term::from_field_text(field, term);
+        let (field, term) = self.index_term(term)?;
         if searcher.doc_freq(&term).map_err(index_error(&self.path))? > limit {
             return Ok(None);
         }
@@ -670,7 +775,7 @@ impl Store {
     pub fn records(&self, sources: &[String], attributes: &[Attribute], raw: &[bool]) -> Result<Vec<Record>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let f = self.fields;
+        let f = &self.fields;
         let broken = |message: String| Error::Index { path: self.path.clone(), message };
         let segments = searcher
             .segment_readers()
@@ -782,6 +887,7 @@ fn io_index_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocking::KeyMethod;
     use crate::record::AttributeKind;
 
     fn person(id: &str, email: &str) -> Record {
@@ -799,7 +905,7 @@ mod tests {
     fn one_attribute(
         name: &str,
         kind: AttributeKind,
-        method: blocking::KeyMethod,
+        method: KeyMethod,
     ) -> ([Attribute; 1], [BlockingKey; 1], [String; 1]) {
         ([Attribute { name: name.into(), kind }], [BlockingKey::new(name, 0, kind, method, 0)], ["people".to_string()])
     }
@@ -807,8 +913,8 @@ mod tests {
     #[test]
     fn blocks_gather_a_key_across_segments() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(dir.path()).unwrap();
-        let (attributes, keys, sources) = one_attribute("email", AttributeKind::Email, blocking::KeyMethod::Exact);
+        let (attributes, keys, sources) = one_attribute("email", AttributeKind::Email, KeyMethod::Exact);
+        let store = Store::create(dir.path(), &keys).unwrap();
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
         store.write(&mut first.clone(), None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
@@ -831,8 +937,8 @@ mod tests {
     #[test]
     fn blocks_read_in_parts_are_the_blocks_read_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(dir.path()).unwrap();
-        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, blocking::KeyMethod::Kind);
+        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, KeyMethod::Kind);
+        let store = Store::create(dir.path(), &keys).unwrap();
         let words = ["anna", "jester", "sarah", "okafor", "dark", "angel", "wei", "rivera", "sniper", "mike"];
         let mut records: Vec<Record> = (0..400)
             .map(|i| {
@@ -844,10 +950,13 @@ mod tests {
             .collect();
         store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let parts = store.blocks(50).unwrap();
-        let mut whole = store.field_blocks(Strength::Strong, None, None, 50).unwrap();
-        whole.append(store.field_blocks(Strength::Weak, None, None, 50).unwrap());
+        let mut whole = Blocks::default();
+        for key in &store.fields.keys {
+            whole.append(store.field_blocks(key, None, None, 50).unwrap());
+        }
         whole.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        assert!(store.term_bounds(Strength::Weak, 8).unwrap().len() > 2, "the weak keys are read in parts");
+        let ngrams = store.fields.key("username.ngram", Strength::Weak).unwrap();
+        assert!(store.term_bounds(ngrams, 8).unwrap().len() > 2, "the n-grams are read in parts");
         assert!(whole.len() > 50 && !whole.oversized.is_empty());
         let described = |b: &Blocks| {
             let blocks: Vec<_> = (0..b.len()).map(|i| (b.block(i).to_vec(), b.strength(i), b.key(i))).collect();
@@ -859,7 +968,7 @@ mod tests {
     #[test]
     fn the_generation_is_the_last_commits() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(dir.path()).unwrap();
+        let store = Store::create(dir.path(), &[]).unwrap();
         assert_eq!(store.generation().unwrap(), None);
         let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
         store
@@ -869,5 +978,37 @@ mod tests {
         store.set_generation(1).unwrap();
         assert_eq!(Store::open(dir.path()).unwrap().generation().unwrap(), Some(1));
         assert_eq!(store.len().unwrap(), 1, "setting the generation adds no record");
+    }
+
+    #[test]
+    fn a_store_knows_its_key_names_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, KeyMethod::Kind);
+        let store = Store::create(dir.path(), &keys).unwrap();
+        let mut records = [person("1", "dark_angel99"), person("2", "darkangel")];
+        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, Some(1), |_| {}).unwrap();
+        // Skeletons: `darkangei99` and `darkangei`, one stem.
+        let fields: Vec<String> = store.index.schema().fields().map(|(_, f)| f.name().to_string()).collect();
+        assert!(fields.ends_with(&["strong:handle".into(), "weak:handle_stem".into(), "weak:username.ngram".into()]));
+
+        let opened = Store::open(dir.path()).unwrap();
+        opened.check_keys(&keys).unwrap();
+        let term = |name: &str, value: &str, strength| Term::new(name, value, strength);
+        assert_eq!(opened.block_size(&term("handle_stem", "darkangei", Strength::Weak)).unwrap(), 2);
+        assert_eq!(opened.postings(&term("handle", "darkangei", Strength::Strong), 10).unwrap(), Some(vec![1]));
+
+        // A job whose keys differ is told what the store lacks, or has more.
+        let other = [BlockingKey::new("username", 0, AttributeKind::Username, KeyMethod::Exact, 0)];
+        let error = opened.check_keys(&other).unwrap_err().to_string();
+        assert!(error.contains("no strong key `username`") && error.contains("run the job again"), "{error}");
+        let more = [keys[0].clone(), other[0].clone()];
+        let error = opened.check_keys(&more).unwrap_err().to_string();
+        assert!(error.contains("no strong key `username`"), "{error}");
+        let error = opened.check_keys(&[]).unwrap_err().to_string();
+        assert!(error.contains("a strong key `handle` the job has not"), "{error}");
+        let error = opened.write(&mut records, None, 2, &sources, &attributes, &other, 1, None, |_| {});
+        assert!(error.unwrap_err().to_string().contains("no strong key `username`"));
+        let error = opened.block_size(&term("username", "darkangel", Strength::Strong)).unwrap_err();
+        assert!(error.to_string().contains("no strong key `username`"), "{error}");
     }
 }

@@ -165,6 +165,9 @@ pub fn flag(canonical: &str) -> Option<&'static str> {
     }
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["number", "bin_last4", "last4_len"];
+
 /// Emits the blocking keys of a canonical value as `(family, key)`: see the
 /// [module documentation](self). A value that is not a card has none.
 pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {

@@ -118,6 +118,9 @@ pub fn flag(canonical: &str) -> Option<&'static str> {
     }
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["address", "local"];
+
 /// Emits the blocking keys of a canonical address as (family, value):
 /// `address` → the canonical address (invalid ones too: they still meet
 /// their equals); `local` → the [local part's skeleton](local_skeleton), when

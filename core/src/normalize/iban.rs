@@ -100,6 +100,9 @@ pub fn flag(canonical: &str) -> Option<&'static str> {
     (is_shaped(canonical) && !is_valid(canonical)).then_some("fails the IBAN mod-97 check")
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["iban"];
+
 /// Emits the blocking key of a canonical value as `(family, key)`: family
 /// `iban`, the canonical value itself (for any value: an account number that
 /// is not an IBAN is still an exact key).

@@ -88,6 +88,9 @@ fn is_port(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && text.parse::<u16>().is_ok()
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["address"];
+
 /// Blocking keys of a canonical address: family `address`, the canonical form.
 pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
     if !canonical.is_empty() {

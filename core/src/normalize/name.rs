@@ -137,6 +137,9 @@ pub fn canonical_given(token: &str) -> &str {
     table.get(token).copied().unwrap_or(token)
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["token", "phonetic"];
+
 /// Blocking keys of a canonical name: family `token`, each distinct word of two
 /// letters or more with nicknames resolved ([`canonical_given`]); family
 /// `phonetic`, the [`phonetic`] keys of those words, sorted and joined by a

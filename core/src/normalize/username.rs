@@ -109,6 +109,9 @@ const MAX_NGRAMS: usize = 12;
 /// The n of the stem's n-grams.
 const NGRAM: usize = 4;
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["skeleton", "stem", "ngram"];
+
 /// Emits the blocking keys of a canonical username as (family, value):
 /// `skeleton` → the whole skeleton; `stem` → the skeleton without trailing
 /// digits, when it has at least 4 characters; `ngram` → the stem's

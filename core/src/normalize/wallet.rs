@@ -186,6 +186,9 @@ fn eip55_valid(hex: &str) -> bool {
     })
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["address"];
+
 /// Emits the blocking key of a canonical value as `(family, key)`: family
 /// `address`, the canonical value itself (for any value: an address of a
 /// chain Sleuth does not know is still an exact key).

@@ -210,6 +210,9 @@ pub fn is_known_region(code: &str) -> bool {
     region(code).is_some()
 }
 
+/// The families [`blocking_keys`] names its keys by, every one it can emit.
+pub const KEY_FAMILIES: &[&str] = &["number", "last7"];
+
 /// Blocking keys of a canonical phone value: family `number`, the canonical
 /// value; family `last7`, its last seven digits (when it has seven), which
 /// meets a national writing of an international number when the job has no
