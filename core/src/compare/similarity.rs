@@ -8,7 +8,9 @@
 //! characters the two have in common (as multisets), so Jaro is at most
 //! `(c/|a| + c/|b| + 1) / 3` for that count `c`. Winkler's prefix bonus adds
 //! at most `0.4 * (1 - jaro)`, so Jaro–Winkler is at most `0.4 + 0.6 *
-//! bound`. Only when that can reach the wanted similarity is strsim called,
+//! bound`; it adds `0.1 * l * (1 - jaro)` for a common prefix of `l` (at
+//! most four) characters, so the bound takes the prefix the two really
+//! share. Only when that can reach the wanted similarity is strsim called,
 //! so every result is strsim's.
 
 /// The Jaro–Winkler similarity of `a` and `b` when it may be at least
@@ -46,10 +48,13 @@ fn jaro_winkler_bound(a: &str, b: &str, at_least: f64) -> Option<f64> {
     if !a.is_ascii() || !b.is_ascii() || a.is_empty() || b.is_empty() {
         return None;
     }
+    // Winkler's bonus, 0.1 per character of the common prefix (up to four),
+    // grows with Jaro: at Jaro's bound it is at its largest.
+    let prefix = a.bytes().zip(b.bytes()).take(4).take_while(|(x, y)| x == y).count() as f64;
     let bound = |common: usize| {
         let c = common as f64;
-        let jaro = (c / a.len() as f64 + c / b.len() as f64 + 1.0) / 3.0;
-        0.4 + 0.6 * jaro.min(1.0)
+        let jaro = ((c / a.len() as f64 + c / b.len() as f64 + 1.0) / 3.0).min(1.0);
+        jaro + 0.1 * prefix * (1.0 - jaro)
     };
     let by_length = bound(a.len().min(b.len()));
     if by_length < at_least - 1e-9 {
@@ -98,6 +103,20 @@ mod tests {
             match jaro_winkler_reaching(&a, &b, t) {
                 Some(s) => prop_assert_eq!(s, similarity),
                 None => prop_assert!(similarity < t, "{} / {}: {} >= {}", a.len(), b.len(), similarity, t),
+            }
+        }
+
+        #[test]
+        fn the_bound_never_hides_a_near_copy(
+            a in "[a-e]{2,12}", at in any::<prop::sample::Index>(), c in "[a-e]", t in 0.8f64..1.0,
+        ) {
+            // `a` with one letter changed: near, often with its prefix.
+            let at = at.index(a.len());
+            let b = format!("{}{c}{}", &a[..at], &a[at + 1..]);
+            let similarity = strsim::jaro_winkler(&a, &b);
+            match jaro_winkler_reaching(&a, &b, t) {
+                Some(s) => prop_assert_eq!(s, similarity),
+                None => prop_assert!(similarity < t, "{} / {}: {} >= {}", a, b, similarity, t),
             }
         }
 
