@@ -50,13 +50,10 @@ fn stages(c: &mut Criterion) {
     let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
     let vectors = comparison_vectors(&job.comparisons, records, &prepared, &pairs);
     let damping = Damping::new(&job.comparisons, records);
-    let scorer = Scorer::new(&demo.model, &job.comparisons, &damping);
+    let scorer = Scorer::new(&demo.model, &job.comparisons, records, &damping);
     let width = job.comparisons.len();
-    let scores: Vec<f64> = pairs
-        .iter()
-        .zip(vectors.chunks(width))
-        .map(|(&(a, b), v)| scorer.score(&records[a as usize], &records[b as usize], v).probability)
-        .collect();
+    let scores: Vec<f64> =
+        pairs.iter().zip(vectors.chunks(width)).map(|(&(a, b), v)| scorer.score(a, b, v).probability).collect();
     let links: Vec<_> =
         pairs.iter().zip(&scores).filter(|(_, p)| **p >= job.threshold).map(|(&(a, b), &p)| (a, b, p, false)).collect();
 
@@ -74,13 +71,7 @@ fn stages(c: &mut Criterion) {
         })
     });
     group.bench_function("score", |b| {
-        b.iter(|| {
-            pairs
-                .iter()
-                .zip(vectors.chunks(width))
-                .map(|(&(a, b), v)| scorer.score(&records[a as usize], &records[b as usize], v).weight)
-                .sum::<f64>()
-        })
+        b.iter(|| pairs.iter().zip(vectors.chunks(width)).map(|(&(a, b), v)| scorer.score(a, b, v).weight).sum::<f64>())
     });
     group.bench_function("em_pattern_counts", |b| b.iter(|| pattern_counts(black_box(&vectors), width)));
     group.bench_function(format!("cluster/{}_links", links.len()), |b| {

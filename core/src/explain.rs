@@ -158,9 +158,9 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     let rules: BTreeMap<usize, String> =
         evidence.iter().filter_map(|e| e.rule(0).map(|rule| (e.comparison, rule.to_string()))).collect();
     let damping = Damping::new(&job.comparisons, &records);
-    let scorer = Scorer::new(&model, &job.comparisons, &damping);
-    let contributions = scorer.contributions(ra, rb, &vector);
-    let score = scorer.score(ra, rb, &vector);
+    let scorer = Scorer::new(&model, &job.comparisons, &records, &damping);
+    let contributions = scorer.contributions(ia as u32, ib as u32, &vector);
+    let score = scorer.score(ia as u32, ib as u32, &vector);
     let counts: BTreeMap<usize, bool> = contributions
         .iter()
         .zip(score::counted(&model.groups, &contributions))

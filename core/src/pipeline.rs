@@ -673,7 +673,7 @@ pub(crate) fn score(
     evidence_of_matchers: &[MatcherEvidence],
 ) -> (Vec<Link>, Vec<NearPair>) {
     let width = job.comparisons.len().max(1);
-    let scorer = Scorer::new(model, &job.comparisons, damping);
+    let scorer = Scorer::new(model, &job.comparisons, records, damping);
     let bar = progress::bar("score", pairs.len() as u64);
     let mut scored: Vec<Result<Link, NearPair>> = Vec::new();
     let ahead = AheadOfScoring::new(job, records);
@@ -685,8 +685,7 @@ pub(crate) fn score(
             (0..pairs.len()).map(move |j| (step * SCORE_STEP + j, j)).filter_map(move |(i, j)| {
                 ahead.prefetch(pairs, j, &vector);
                 let ((a, b), vector) = (pairs[j], vector(j));
-                let (ra, rb) = (&records[a as usize], &records[b as usize]);
-                let score = scorer.score(ra, rb, vector);
+                let score = scorer.score(a, b, vector);
                 if score.probability < job.threshold {
                     // Below the threshold but better than even odds: a near match.
                     return (score.probability >= NEAR_MATCH).then_some(Err(NearPair {
@@ -695,7 +694,7 @@ pub(crate) fn score(
                         probability: score.probability,
                     }));
                 }
-                let mut contributions = scorer.contributions(ra, rb, vector);
+                let mut contributions = scorer.contributions(a, b, vector);
                 contributions.sort_by(|x, y| y.weight.total_cmp(&x.weight));
                 // `name=level[rule](+w.w); …`, written into one string.
                 let mut evidence = String::with_capacity(96);

@@ -301,9 +301,9 @@ impl Comparison {
         }
     }
 
-    /// The value both records share, when they agree exactly.
-    pub fn shared_value<'a>(&self, a: &'a [String], b: &[String]) -> Option<&'a str> {
-        a.iter().find(|x| b.contains(x)).map(String::as_str)
+    /// Which of `a`'s values `b` has too, the first, when they agree exactly.
+    pub fn shared_value(&self, a: &[String], b: &[String]) -> Option<usize> {
+        a.iter().position(|x| b.contains(x))
     }
 }
 
@@ -378,7 +378,7 @@ mod tests {
         let a = values(&["x@example.org", "sarah@gmail.com"]);
         let b = values(&["sarah@gmail.com"]);
         assert_eq!(comparison.compare(&a, &b), Level(0));
-        assert_eq!(comparison.shared_value(&a, &b), Some("sarah@gmail.com"));
+        assert_eq!(comparison.shared_value(&a, &b), Some(1), "a's second value, sarah@gmail.com");
         assert_eq!(comparison.compare(&a, &[]), Level::MISSING);
         assert_eq!(comparison.compare(&b, &a), comparison.compare(&a, &b));
     }

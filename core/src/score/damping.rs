@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::Model;
 use crate::compare::Comparison;
-use crate::record::Record;
+use crate::record::{Record, RecordIndex};
 
 /// Value frequencies of the comparisons that damp common values.
 #[derive(Debug, Default)]
@@ -55,6 +55,11 @@ struct Frequencies {
     counts: FxHashMap<String, u32>,
     /// The mean of `count − 1` over the pairs sharing a value.
     mean: f64,
+    /// Records carrying each record's values, record after record (record
+    /// `r`'s from `starts[r]`): what scoring reads, by position rather than
+    /// by hashing the value, pair after pair.
+    of_records: Vec<u32>,
+    starts: Vec<u32>,
 }
 
 /// The frequencies of `attribute`'s values. Values are counted borrowed;
@@ -63,14 +68,34 @@ fn frequencies(records: &[Record], attribute: usize) -> Frequencies {
     // Sized for every value distinct: grown by doubling, the map rehashed a
     // million values some twenty times over.
     let values = records.iter().map(|record| record.normalized[attribute].len()).sum();
-    let mut counts: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(values, Default::default());
+    // Each distinct value numbered as it is first met, and each record's
+    // values by number, in one pass: their counts are then read by number.
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(values, Default::default());
+    let mut counts: Vec<u32> = Vec::new();
+    let mut of_records: Vec<u32> = Vec::with_capacity(values);
+    let mut starts = Vec::with_capacity(records.len() + 1);
+    starts.push(0);
     for record in records {
         for value in &record.normalized[attribute] {
-            *counts.entry(value.as_str()).or_default() += 1;
+            let next = counts.len() as u32;
+            let number = *numbers.entry(value.as_str()).or_insert(next);
+            if number == next {
+                counts.push(0);
+            }
+            counts[number as usize] += 1;
+            of_records.push(number);
         }
+        starts.push(of_records.len() as u32);
     }
-    let counts: FxHashMap<String, u32> =
-        counts.into_iter().filter(|&(_, count)| count >= 2).map(|(value, count)| (value.to_string(), count)).collect();
+    for value in &mut of_records {
+        *value = counts[*value as usize];
+    }
+    let counts: FxHashMap<String, u32> = numbers
+        .into_iter()
+        .map(|(value, number)| (value, counts[number as usize]))
+        .filter(|&(_, count)| count >= 2)
+        .map(|(value, count)| (value.to_string(), count))
+        .collect();
     // Each value is shared by c(c − 1)/2 pairs; summed in value order, so
     // that the mean does not depend on the map's order.
     let mut sizes: Vec<u32> = counts.values().copied().collect();
@@ -80,7 +105,15 @@ fn frequencies(records: &[Record], attribute: usize) -> Frequencies {
         (others + pairs_sharing * (c - 1.0), pairs + pairs_sharing)
     });
     let mean = if pairs > 0.0 { others / pairs } else { 1.0 };
-    Frequencies { counts, mean }
+    Frequencies { counts, mean, of_records, starts }
+}
+
+impl Frequencies {
+    /// How many times more or less common than the average agreement a
+    /// value carried by `count` records is (1 for a value on one record).
+    fn factor(&self, count: u32) -> f64 {
+        if count >= 2 { (f64::from(count) - 1.0) / self.mean } else { 1.0 }
+    }
 }
 
 impl Damping {
@@ -112,7 +145,18 @@ impl Damping {
     /// without damping or a value carried by one record.
     pub fn factor(&self, k: usize, value: &str) -> f64 {
         match self.frequencies.get(k).and_then(Option::as_deref) {
-            Some(Frequencies { counts, mean }) => counts.get(value).map_or(1.0, |&c| (f64::from(c) - 1.0) / mean),
+            Some(frequencies) => frequencies.factor(frequencies.counts.get(value).copied().unwrap_or(1)),
+            _ => 1.0,
+        }
+    }
+
+    /// [`Self::factor`] of record `record`'s `i`-th value (of the records
+    /// the damping was counted over).
+    pub fn factor_of(&self, k: usize, record: RecordIndex, i: usize) -> f64 {
+        match self.frequencies.get(k).and_then(Option::as_deref) {
+            Some(frequencies) => {
+                frequencies.factor(frequencies.of_records[frequencies.starts[record as usize] as usize + i])
+            }
             _ => 1.0,
         }
     }
@@ -120,7 +164,12 @@ impl Damping {
     /// The u-probability of an exact agreement on `value`, at least `floor`
     /// (or `u_exact`, when that is lower).
     pub fn damped_u(&self, k: usize, value: &str, u_exact: f64, floor: f64) -> f64 {
-        (u_exact * self.factor(k, value)).max(floor.min(u_exact)).min(1.0)
+        damped(u_exact, self.factor(k, value), floor)
+    }
+
+    /// [`Self::damped_u`] of record `record`'s `i`-th value.
+    pub fn damped_u_of(&self, k: usize, record: RecordIndex, i: usize, u_exact: f64, floor: f64) -> f64 {
+        damped(u_exact, self.factor_of(k, record, i), floor)
     }
 
     /// The most damped values of each comparison (at most `per_comparison`).
@@ -144,6 +193,12 @@ impl Damping {
         }
         report
     }
+}
+
+/// `u_exact` scaled by `factor`, at least `floor` (or `u_exact`, when
+/// that is lower), at most 1.
+fn damped(u_exact: f64, factor: f64, floor: f64) -> f64 {
+    (u_exact * factor).max(floor.min(u_exact)).min(1.0)
 }
 
 #[cfg(test)]
@@ -194,6 +249,20 @@ mod tests {
         assert!(damping.damped_u(0, "1.1.1.1", u, 1e-9) < u);
         assert_eq!(damping.damped_u(0, "1.1.1.1", u, 5e-4), 5e-4, "never below the floor");
         assert_eq!(damping.damped_u(0, "1.1.1.1", 1e-6, 5e-4), 1e-6, "nor raised to it");
+    }
+
+    #[test]
+    fn a_records_values_are_damped_as_the_values_are() {
+        let mut records = records(&["10.0.0.1", "1.1.1.1", "1.1.1.1", "10.0.0.1", "", "10.0.0.1"]);
+        records[2].normalized[0] = vec!["2.2.2.2".into(), "10.0.0.1".into(), "1.1.1.1".into()];
+        records[4].normalized[0].clear();
+        let damping = Damping::new(&[ip_comparison(true)], &records);
+        for (r, record) in records.iter().enumerate() {
+            for (i, value) in record.normalized[0].iter().enumerate() {
+                assert_eq!(damping.factor_of(0, r as u32, i), damping.factor(0, value), "record {r}'s {value}");
+            }
+        }
+        assert!(damping.factor_of(0, 3, 0) > 1.0, "10.0.0.1 is on four records, 1.1.1.1 on two");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod sample;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{Comparison, Level};
-use crate::record::Record;
+use crate::record::{Record, RecordIndex};
 
 pub use damping::Damping;
 
@@ -128,6 +128,8 @@ impl Model {
 #[derive(Debug)]
 pub struct Scorer<'a> {
     model: &'a Model,
+    /// The records pairs are made of, the ones `damping` counted.
+    records: &'a [Record],
     comparisons: &'a [Comparison],
     damping: &'a Damping,
     /// `weights[k][level]`: [`ComparisonModel::weight`].
@@ -137,16 +139,30 @@ pub struct Scorer<'a> {
 }
 
 impl<'a> Scorer<'a> {
-    /// The scorer of `model` for the job's `comparisons`, with `damping`.
-    pub fn new(model: &'a Model, comparisons: &'a [Comparison], damping: &'a Damping) -> Scorer<'a> {
+    /// The scorer of `model` for the job's `comparisons` between `records`,
+    /// with their `damping`.
+    pub fn new(
+        model: &'a Model,
+        comparisons: &'a [Comparison],
+        records: &'a [Record],
+        damping: &'a Damping,
+    ) -> Scorer<'a> {
         let weights =
             model.comparisons.iter().map(|c| (0..c.m.len()).map(|l| c.weight(Level(l as u8))).collect()).collect();
-        Scorer { model, comparisons, damping, weights, prior_weight: model.prior_weight(), u_floor: model.u_floor() }
+        Scorer {
+            model,
+            records,
+            comparisons,
+            damping,
+            weights,
+            prior_weight: model.prior_weight(),
+            u_floor: model.u_floor(),
+        }
     }
 
     /// The contribution of each comparison to the weight of records `a` and
     /// `b`, given their comparison vector.
-    pub fn contributions(&self, a: &Record, b: &Record, vector: &[Level]) -> Vec<Contribution> {
+    pub fn contributions(&self, a: RecordIndex, b: RecordIndex, vector: &[Level]) -> Vec<Contribution> {
         vector
             .iter()
             .enumerate()
@@ -156,7 +172,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// The match weight and probability of a pair from its comparison vector.
-    pub fn score(&self, a: &Record, b: &Record, vector: &[Level]) -> Score {
+    pub fn score(&self, a: RecordIndex, b: RecordIndex, vector: &[Level]) -> Score {
         let weights = vector
             .iter()
             .enumerate()
@@ -166,13 +182,14 @@ impl<'a> Scorer<'a> {
         Score { weight, probability: probability(weight) }
     }
 
-    fn level_weight(&self, k: usize, level: Level, a: &Record, b: &Record) -> f64 {
+    fn level_weight(&self, k: usize, level: Level, a: RecordIndex, b: RecordIndex) -> f64 {
         let comparison = &self.comparisons[k];
         if level == Level(0) && comparison.damp_common_values {
             let attribute = comparison.attribute;
-            if let Some(value) = comparison.shared_value(&a.normalized[attribute], &b.normalized[attribute]) {
+            let (ra, rb) = (&self.records[a as usize], &self.records[b as usize]);
+            if let Some(i) = comparison.shared_value(&ra.normalized[attribute], &rb.normalized[attribute]) {
                 let model = &self.model.comparisons[k];
-                let u = self.damping.damped_u(k, value, model.u[0], self.u_floor);
+                let u = self.damping.damped_u_of(k, a, i, model.u[0], self.u_floor);
                 return (model.m[0] / u).log2();
             }
         }
