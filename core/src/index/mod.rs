@@ -8,8 +8,8 @@
 //! sharing that key: [`Store::blocks`] reads them straight from the term
 //! dictionaries, with no query per record. The schema is the store's list of
 //! key names: a field per name rather than the name written before each
-//! value, which at a million records made the index stage a tenth slower
-//! (every term hashed, copied and sorted with its name).
+//! value, with which every term was hashed, copied and sorted with its name
+//! (at a million records the run's CPU 53 -> 51 s, alternating runs).
 //!
 //! A commit may carry the store's generation ([`Store::generation`]): the
 //! folder of outputs that goes with the records committed. Committing new
@@ -25,7 +25,7 @@
 //!
 //! This is the only module that imports tantivy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -271,7 +271,7 @@ fn parse_key_field_name(field: &str) -> Option<(Strength, String)> {
 /// number's column, never by a term): at a million records, terms for the
 /// record numbers and ids were two million of the index's five. Keys have
 /// no field norms: nothing is ranked.
-fn schema(keys: &std::collections::BTreeSet<(Strength, String)>) -> (Schema, Fields) {
+fn schema(keys: &BTreeSet<(Strength, String)>) -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let key_options = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -300,7 +300,7 @@ fn schema(keys: &std::collections::BTreeSet<(Strength, String)>) -> (Schema, Fie
 
 /// Every key name of `keys` with its strength, in the order of the store's
 /// fields.
-fn key_names(keys: &[BlockingKey]) -> std::collections::BTreeSet<(Strength, String)> {
+fn key_names(keys: &[BlockingKey]) -> BTreeSet<(Strength, String)> {
     keys.iter().flat_map(|key| key.names().map(|(name, strength)| (strength, name.to_string()))).collect()
 }
 
@@ -372,7 +372,7 @@ impl Store {
     /// Checks that the store keeps the terms of `keys` and no others: the
     /// job's blocking keys are the ones it was written with.
     pub fn check_keys(&self, keys: &[BlockingKey]) -> Result<()> {
-        let stored: std::collections::BTreeSet<(Strength, String)> =
+        let stored: BTreeSet<(Strength, String)> =
             self.fields.keys.iter().map(|k| (k.strength, k.name.clone())).collect();
         let wanted = key_names(keys);
         if let Some((strength, name)) = wanted.difference(&stored).next() {
