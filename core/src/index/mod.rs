@@ -525,16 +525,12 @@ impl Store {
     /// joined in order.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let parts = rayon::current_num_threads() * 4;
-        let sizes = self
-            .fields
-            .keys
-            .iter()
-            .map(|key| self.largest_terms(key).map(|index| index.map_or(0, |index| index.terms().num_terms())));
-        let sizes = sizes.collect::<Result<Vec<usize>>>()?;
-        let total = sizes.iter().sum::<usize>().max(1);
+        let largest = self.fields.keys.iter().map(|key| self.largest_terms(key)).collect::<Result<Vec<_>>>()?;
+        let size = |index: &Option<Arc<InvertedIndexReader>>| index.as_ref().map_or(0, |i| i.terms().num_terms());
+        let total = largest.iter().map(size).sum::<usize>().max(1);
         let mut ranges = Vec::new();
-        for (key, size) in self.fields.keys.iter().zip(sizes) {
-            let bounds = self.term_bounds(key, (size * parts).div_ceil(total))?;
+        for (key, index) in self.fields.keys.iter().zip(&largest) {
+            let bounds = self.term_bounds(index.as_deref(), (size(index) * parts).div_ceil(total))?;
             let starts = std::iter::once(None).chain(bounds.iter().cloned().map(Some));
             let ends = bounds.iter().cloned().map(Some).chain(std::iter::once(None));
             ranges.extend(starts.zip(ends).map(|(from, to)| (key, from, to)));
@@ -563,10 +559,11 @@ impl Store {
         Ok(inverted.into_iter().max_by_key(|index| index.terms().num_terms()))
     }
 
-    /// Terms that cut the terms of `key` into about `parts` parts of equal
-    /// size (by the terms of the segment holding most), in order.
-    fn term_bounds(&self, key: &KeyField, parts: usize) -> Result<Vec<Vec<u8>>> {
-        let Some(index) = self.largest_terms(key)? else { return Ok(Vec::new()) };
+    /// Terms that cut a key's terms into about `parts` parts of equal size,
+    /// by the terms of `largest`, the segment holding most ([`Self::largest_terms`]),
+    /// in order.
+    fn term_bounds(&self, largest: Option<&InvertedIndexReader>, parts: usize) -> Result<Vec<Vec<u8>>> {
+        let Some(index) = largest else { return Ok(Vec::new()) };
         let terms = index.terms();
         let mut bounds: Vec<Vec<u8>> = Vec::new();
         for part in 1..parts {
@@ -956,7 +953,8 @@ mod tests {
         }
         whole.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let ngrams = store.fields.key("username.ngram", Strength::Weak).unwrap();
-        assert!(store.term_bounds(ngrams, 8).unwrap().len() > 2, "the n-grams are read in parts");
+        let largest = store.largest_terms(ngrams).unwrap();
+        assert!(store.term_bounds(largest.as_deref(), 8).unwrap().len() > 2, "the n-grams are read in parts");
         assert!(whole.len() > 50 && !whole.oversized.is_empty());
         let described = |b: &Blocks| {
             let blocks: Vec<_> = (0..b.len()).map(|i| (b.block(i).to_vec(), b.strength(i), b.key(i))).collect();
