@@ -39,7 +39,7 @@ use tantivy::{
     DocAddress, DocSet, Index, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, TERMINATED, doc,
 };
 
-use crate::blocking::{BlockingKey, Strength, Term};
+use crate::blocking::{self, BlockingKey, Strength, Term};
 use crate::candidates;
 use crate::config::Attribute;
 use crate::error::{Error, Result};
@@ -304,6 +304,11 @@ fn key_names(keys: &[BlockingKey]) -> BTreeSet<(Strength, String)> {
     keys.iter().flat_map(|key| key.names().map(|(name, strength)| (strength, name.to_string()))).collect()
 }
 
+/// The error for a store without the field of key `name` of this strength.
+fn missing_key(path: &Path, name: &str, strength: Strength) -> Error {
+    other_keys(path, format!("it keeps no {} key `{name}`", strength.as_str()))
+}
+
 /// The error for a store whose keys are not the job's.
 fn other_keys(path: &Path, what: String) -> Error {
     Error::Index {
@@ -376,7 +381,7 @@ impl Store {
             self.fields.keys.iter().map(|k| (k.strength, k.name.clone())).collect();
         let wanted = key_names(keys);
         if let Some((strength, name)) = wanted.difference(&stored).next() {
-            return Err(other_keys(&self.path, format!("it keeps no {} key `{name}`", strength.as_str())));
+            return Err(missing_key(&self.path, name, *strength));
         }
         if let Some((strength, name)) = stored.difference(&wanted).next() {
             return Err(other_keys(
@@ -420,7 +425,7 @@ impl Store {
                 key.names()
                     .map(|(name, strength)| match f.key(name, strength) {
                         Some(k) => Ok((name, k.field)),
-                        None => Err(other_keys(&self.path, format!("it keeps no {} key `{name}`", strength.as_str()))),
+                        None => Err(missing_key(&self.path, name, strength)),
                     })
                     .collect::<Result<Vec<_>>>()
             })
@@ -663,7 +668,7 @@ impl Store {
         let mut terms: BTreeMap<Term, Vec<RecordIndex>> = BTreeMap::new();
         for (offset, record) in records.iter().enumerate() {
             let number = first + offset as RecordIndex;
-            for term in crate::blocking::record_terms(keys, record) {
+            for term in blocking::record_terms(keys, record) {
                 terms.entry(term).or_default().push(number);
             }
         }
@@ -714,7 +719,7 @@ impl Store {
     /// A key term as the index has it: its value in its key's field.
     fn index_term(&self, term: &Term) -> Result<(Field, tantivy::Term)> {
         let Some(key) = self.fields.key(&term.name, term.strength) else {
-            return Err(other_keys(&self.path, format!("it keeps no {} key `{}`", term.strength.as_str(), term.name)));
+            return Err(missing_key(&self.path, &term.name, term.strength));
         };
         Ok((key.field, tantivy::Term::from_field_text(key.field, &term.value)))
     }
