@@ -127,6 +127,13 @@ impl BlockingKey {
         }
     }
 
+    /// Adds the terms of one normalized value to `terms`.
+    pub fn add_terms(&self, value: &str, terms: &mut BTreeSet<Term>) {
+        self.terms(value, &mut |name, value, strength| {
+            terms.insert(Term::new(name, value, strength));
+        });
+    }
+
     /// Calls `emit` with each key value of one normalized value (for the
     /// string methods; [`KeyMethod::Kind`] keys are made by [`Self::terms`]).
     fn values(&self, value: &str, emit: &mut dyn FnMut(&str)) {
@@ -211,9 +218,7 @@ pub fn record_terms(keys: &[BlockingKey], record: &Record) -> BTreeSet<Term> {
     let mut terms = BTreeSet::new();
     for key in keys {
         for value in &record.normalized[key.attribute] {
-            key.terms(value, &mut |name, value, strength| {
-                terms.insert(Term::new(name, value, strength));
-            });
+            key.add_terms(value, &mut terms);
         }
     }
     terms
@@ -311,7 +316,7 @@ mod tests {
         let email = BlockingKey::new("email", 1, AttributeKind::Email, KeyMethod::Kind, 0);
         let terms = |key: &BlockingKey, value: &str| {
             let mut out = Vec::new();
-            key.terms(value, &mut |name, value, _| out.push(format!("{name}={value}")));
+            key.terms(value, &mut |name, value, strength| out.push(Term::new(name, value, strength).to_string()));
             out
         };
         let from_user = terms(&user, &normalize::username::normalize("Dark_Angel99").unwrap());

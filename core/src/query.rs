@@ -160,9 +160,7 @@ impl Lookup {
         // Terms a record with this value would have, for each key of the kind.
         let mut terms: BTreeSet<Term> = BTreeSet::new();
         for key in self.job.blocking.keys.iter().filter(|k| k.kind == kind) {
-            key.terms(wanted, &mut |name, value, strength| {
-                terms.insert(Term::new(name, value, strength));
-            });
+            key.add_terms(wanted, &mut terms);
         }
         let mut shared: HashMap<RecordIndex, u32> = HashMap::new();
         for term in &terms {
