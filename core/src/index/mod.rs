@@ -97,16 +97,11 @@ impl Blocks {
     /// key's blocks one after the other (as terms in order are).
     pub fn push(&mut self, records: &[RecordIndex], strength: Strength, key: &[u8]) {
         debug_assert!(records.is_sorted());
-        let goes_on = !self.is_empty() && self.last_key == key && self.strength(self.len() - 1) == strength;
+        let number = self.number_of(key, strength);
         if strength == Strength::Strong {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
             self.first_weak += 1;
         }
-        let number = match self.keys_of_blocks.last() {
-            Some(&last) if goes_on => last,
-            Some(&last) => last + 1,
-            None => 0,
-        };
         if self.keys_of_blocks.is_empty() {
             self.first_key = key.to_vec();
         }
@@ -128,19 +123,11 @@ impl Blocks {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
         }
         let (had_blocks, adds_blocks) = (!self.is_empty(), !other.is_empty());
-        let goes_on = had_blocks
-            && adds_blocks
-            && other.first_key == self.last_key
-            && other.strength(0) == self.strength(self.len() - 1);
+        let first_key = if adds_blocks { self.number_of(&other.first_key, other.strength(0)) } else { 0 };
         self.first_weak += other.first_weak;
         let offset = self.members.len();
         self.members.extend_from_slice(&other.members);
         self.starts.extend(other.starts[1..].iter().map(|s| s + offset));
-        let first_key = match self.keys_of_blocks.last() {
-            Some(&last) if goes_on => last,
-            Some(&last) => last + 1,
-            None => 0,
-        };
         self.keys_of_blocks.extend(other.keys_of_blocks.iter().map(|k| k + first_key));
         if adds_blocks {
             if !had_blocks {
@@ -150,6 +137,16 @@ impl Blocks {
         }
         self.keys += other.keys;
         self.oversized.extend(other.oversized);
+    }
+
+    /// The number a block of key `key` with this strength, added now,
+    /// takes: the last block's when it goes on with that key, else the next.
+    fn number_of(&self, key: &[u8], strength: Strength) -> u32 {
+        match self.keys_of_blocks.last() {
+            Some(&last) if self.last_key == key && self.strength(self.len() - 1) == strength => last,
+            Some(&last) => last + 1,
+            None => 0,
+        }
     }
 
     /// The number of blocks.
