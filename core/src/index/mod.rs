@@ -714,17 +714,17 @@ impl Store {
     }
 
     /// A key term as the index has it: its value in its key's field.
-    fn index_term(&self, term: &Term) -> Result<(Field, tantivy::Term)> {
+    fn index_term(&self, term: &Term) -> Result<tantivy::Term> {
         let Some(key) = self.fields.key(&term.name, term.strength) else {
             return Err(missing_key(&self.path, &term.name, term.strength));
         };
-        Ok((key.field, tantivy::Term::from_field_text(key.field, &term.value)))
+        Ok(tantivy::Term::from_field_text(key.field, &term.value))
     }
 
     /// The number of records sharing a key term: its block's size.
     pub fn block_size(&self, term: &Term) -> Result<u64> {
         let reader = self.reader()?;
-        let (_, term) = self.index_term(term)?;
+        let term = self.index_term(term)?;
         reader.searcher().doc_freq(&term).map_err(index_error(&self.path))
     }
 
@@ -733,14 +733,14 @@ impl Store {
     pub fn postings(&self, term: &Term, limit: u64) -> Result<Option<Vec<RecordIndex>>> {
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let (field, term) = self.index_term(term)?;
+        let term = self.index_term(term)?;
         if searcher.doc_freq(&term).map_err(index_error(&self.path))? > limit {
             return Ok(None);
         }
         let mut records = Vec::new();
         for segment in searcher.segment_readers() {
             let numbers = segment.fast_fields().u64("record").map_err(index_error(&self.path))?;
-            let inverted = segment.inverted_index(field).map_err(index_error(&self.path))?;
+            let inverted = segment.inverted_index(term.field()).map_err(index_error(&self.path))?;
             let Some(mut postings) =
                 inverted.read_postings(&term, IndexRecordOption::Basic).map_err(io_index_error(&self.path))?
             else {
