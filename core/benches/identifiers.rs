@@ -67,5 +67,24 @@ fn skeletons(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, normalizers, comparators, skeletons);
+/// Phone numbers written internationally, as most payment exports give
+/// them: codes of one region (+48) and codes several regions share (+1,
+/// +7, +44), where the number picks its region by its digits.
+fn phones(c: &mut Criterion) {
+    let context = Context { default_region: None };
+    let mut group = c.benchmark_group("phone");
+    for (name, raw) in [
+        ("one_region", "+48-886-273-639"),
+        ("us", "+1 512 460 9373"),
+        ("jamaica", "+1 876 555 0123"),
+        ("russia", "+7 938 819 5988"),
+        ("britain", "+44 20 7946 0018"),
+        ("idd", "0044 740 374 6468"),
+    ] {
+        group.bench_function(name, |b| b.iter(|| normalize::normalize(AttributeKind::Phone, black_box(raw), &context)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, normalizers, comparators, skeletons, phones);
 criterion_main!(benches);

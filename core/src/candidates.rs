@@ -135,7 +135,7 @@ pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64)
 }
 
 /// Whether two records sharing these blocks (key name, size and strength
-/// of each: `username.ngram` ([`crate::blocking::key_name`]), 120, weak)
+/// of each: `username.ngram` ([`crate::blocking::BlockingKey::names`]), 120, weak)
 /// are a candidate pair, blocks over `max_block_size` not counting and each
 /// key counting its best block: the rule [`candidate_pairs`] applies, for
 /// explaining one pair.

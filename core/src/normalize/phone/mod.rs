@@ -21,7 +21,9 @@
 //! had been two thirds of the time); a second parse checks that the E.164
 //! form reads back to itself, unless the text was that form with
 //! separators. The run learns validity from [`normalize_checked`] rather
-//! than parsing again for [`flag`]. `phonenumber` matches every pattern
+//! than parsing again for [`flag`]. A number whose country code several
+//! regions share is parsed told its region ([`region_hint`]), which the
+//! crate would otherwise search for through its cache. `phonenumber` matches every pattern
 //! through its database's one cache of compiled patterns behind a mutex,
 //! so parses on one database barely run in parallel (two threads on one
 //! took longer than one alone). A [`Parser`] is a database with its own
@@ -168,6 +170,7 @@ impl Parser {
     /// so a panic there counts as "does not parse".
     fn parse_e164(&self, text: &str, region: Option<country::Id>) -> Option<String> {
         let database = self.database();
+        let region = region.or_else(|| region_hint(text));
         panic::catch_unwind(AssertUnwindSafe(|| {
             let number = phonenumber::parse_with(database, region, text).ok()?;
             // `is_valid_with` and the E.164 format, without the crate's
@@ -232,6 +235,25 @@ pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
 fn region(code: &str) -> Option<country::Id> {
     let id: country::Id = code.trim().to_ascii_uppercase().parse().ok()?;
     DATABASE.by_id(id.as_ref()).is_some().then_some(id)
+}
+
+/// The region of an international number whose country code several
+/// regions share, as `phonenumber` would find it: told it, the crate reads
+/// the number alike without searching the regions' patterns for it
+/// (through its locked cache; the search was 40–70% of the parse of a +1
+/// or +44 number, `cargo bench --bench identifiers -- phone/`). Only
+/// for a `+` and digits with spaces, dots, dashes or brackets between: the
+/// crate then keeps every digit after the `+`, so [`Validity::region_of`]
+/// sees the digits the crate does. A test parses numbers of every region
+/// both ways.
+fn region_hint(text: &str) -> Option<country::Id> {
+    let rest = text.strip_prefix('+')?;
+    let plain = rest.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'.' | b'-' | b'(' | b')'));
+    if !plain {
+        return None;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    Validity::shared().region_of(&digits)
 }
 
 /// The ASCII digits of `text` (baseline-normalized, so full-width digits are
@@ -313,34 +335,83 @@ mod tests {
         .flatten()
     }
 
+    /// National numbers to try in a region: each example, then numbers
+    /// sharing its first digits (most near the boundary of a valid range)
+    /// and random digits.
+    fn numbers_of(metadata: &phonenumber::metadata::Metadata, rng: &mut impl Rng) -> Vec<String> {
+        use rand::RngExt;
+        let examples = examples_of(metadata);
+        let mut numbers: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
+        for example in &examples {
+            for _ in 0..12 {
+                let keep = rng.random_range(0..=example.len());
+                let length = (example.len() + rng.random_range(0..=2)).saturating_sub(1).max(1);
+                let mut number: String = example.chars().take(keep.min(length)).collect();
+                while number.len() < length {
+                    number.push(char::from(b'0' + rng.random_range(0..10u8)));
+                }
+                numbers.push(number);
+            }
+        }
+        for _ in 0..20 {
+            let length = rng.random_range(4..=14);
+            numbers.push((0..length).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect());
+        }
+        numbers
+    }
+
+    /// `phonenumber::parse_with`'s answer, a panic included, as text.
+    fn parsed(text: &str, region: Option<country::Id>) -> String {
+        let parse = panic::catch_unwind(|| phonenumber::parse_with(&DATABASE, region, text));
+        format!("{parse:?}")
+    }
+
+    #[test]
+    fn the_region_hint_reads_numbers_as_the_crate_does_unhinted() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let (mut checked, mut hinted) = (0, 0);
+        for metadata in DATABASE.iter() {
+            let code = metadata.country_code();
+            for number in numbers_of(metadata, &mut rng) {
+                let split = rng.random_range(0..=number.len());
+                let (head, tail) = number.split_at(split);
+                // Written as people and exports write them; some with the
+                // national prefix kept, some with an IDD after the `+`.
+                let writings = [
+                    format!("+{code}{number}"),
+                    format!("+{code} {number}"),
+                    format!("+{code}-{head}-{tail}"),
+                    format!("+{code} ({head}) {tail}"),
+                    format!("+{code}.{head}.{tail}"),
+                    format!("+{code} (0){number}"),
+                    format!("+{code}0{number}"),
+                    format!("+{code}810{number}"),
+                    format!("+{code}011{number}"),
+                    format!("+0{code}{number}"),
+                ];
+                for text in writings {
+                    let hint = region_hint(&text);
+                    assert_eq!(parsed(&text, hint), parsed(&text, None), "{text} told {hint:?}");
+                    checked += 1;
+                    hinted += usize::from(hint.is_some());
+                }
+            }
+        }
+        // A region sharing its code (+1, +7, +44, …) has most of its
+        // numbers hinted; about a fifth of the regions do.
+        assert!(hinted > checked / 20 && checked > 100_000, "{hinted} of {checked} hinted");
+    }
+
     #[test]
     fn numbers_are_valid_exactly_when_phonenumber_says_so() {
-        use rand::{RngExt, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let parsers = [Parser::shared(), &Parser::new()];
         let (mut checked, mut valid) = (0, 0);
         for metadata in DATABASE.iter() {
             let code = metadata.country_code();
-            let examples = examples_of(metadata);
-            // Each example, then numbers sharing its first digits (most
-            // near the boundary of a valid range) and random digits.
-            let mut numbers: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
-            for example in &examples {
-                for _ in 0..12 {
-                    let keep = rng.random_range(0..=example.len());
-                    let length = (example.len() + rng.random_range(0..=2)).saturating_sub(1).max(1);
-                    let mut number: String = example.chars().take(keep.min(length)).collect();
-                    while number.len() < length {
-                        number.push(char::from(b'0' + rng.random_range(0..10u8)));
-                    }
-                    numbers.push(number);
-                }
-            }
-            for _ in 0..20 {
-                let length = rng.random_range(4..=14);
-                numbers.push((0..length).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect());
-            }
-            for number in numbers {
+            for number in numbers_of(metadata, &mut rng) {
                 let international = format!("+{code}{number}");
                 let expected = crates_own_e164(&DATABASE, &international, None);
                 for parser in parsers {

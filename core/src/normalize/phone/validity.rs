@@ -12,6 +12,12 @@
 //! metadata: each country code's patterns are compiled the first time a
 //! number of that code is checked, and matched with no lock.
 //!
+//! The same rules tell which region a number of a country code several
+//! regions share (+1, +7, +44, …) belongs to ([`Validity::region_of`]):
+//! parsing without a region, the crate searches for it
+//! (`validator::source_for`, the same patterns through the same cache) to
+//! strip the right national prefix; told the region, it does not search.
+//!
 //! The rules are the pinned crate's (`=0.3.10`), to the letter: a pattern
 //! matches when it matches from the value's first character (the crate's
 //! `find(..).start() == 0`, not a whole-value match), after the descriptor's
@@ -40,7 +46,19 @@ enum Regions {
     /// Several regions in the metadata's order: a region with leading
     /// digits takes a number they match (valid or not); one without takes
     /// a number valid in it.
-    Several(Vec<(Option<Pattern>, Rules)>),
+    Several(Vec<Region>),
+}
+
+/// One of the regions a country code is shared by.
+struct Region {
+    /// `None` when `country::Id` has no name for it.
+    id: Option<country::Id>,
+    /// The first digits of its numbers, when it has them.
+    leading: Option<Pattern>,
+    /// Its international (IDD) prefix, which the crate strips after a `+`
+    /// when told the region.
+    international_prefix: Option<Pattern>,
+    rules: Rules,
 }
 
 /// One region's patterns.
@@ -72,21 +90,39 @@ impl Validity {
     /// `national` (leading zeros included) is valid, as `is_valid_with`
     /// tells.
     pub(super) fn is_valid(&self, code: u16, national: &str) -> bool {
-        let Some(regions) = self.codes.get(&code) else { return false };
-        match regions.get_or_init(|| Regions::of(&DATABASE, code)) {
-            Regions::One(rules) => rules.as_ref().is_some_and(|rules| rules.is_valid(national)),
-            Regions::Several(regions) => {
-                for (leading, rules) in regions {
-                    match leading {
-                        Some(leading) if leading.regex.is_match(national) => return rules.is_valid(national),
-                        Some(_) => {}
-                        None if rules.is_valid(national) => return true,
-                        None => {}
-                    }
-                }
-                false
+        match self.regions(code) {
+            None => false,
+            Some(Regions::One(rules)) => rules.as_ref().is_some_and(|rules| rules.is_valid(national)),
+            Some(Regions::Several(regions)) => {
+                Regions::pick(regions, national).is_some_and(|(region, valid)| valid || region.rules.is_valid(national))
             }
         }
+    }
+
+    /// The region the crate reads the number `+<digits>` in (`digits` being
+    /// the country code and the national number, as the crate keeps them
+    /// after the `+`) when its country code is shared by several regions;
+    /// `None` when the code is one region's, when no region takes the
+    /// number, or when that region's international prefix would be read
+    /// in `digits` (told the region, the crate would strip it; no region of
+    /// the pinned metadata sharing a code has a prefix that starts with the
+    /// code's digits, but an update could bring one).
+    pub(super) fn region_of(&self, digits: &str) -> Option<country::Id> {
+        // The crate's `helper::country_code`: the shortest prefix that is a
+        // known code (codes are prefix-free), never one starting with 0.
+        let (code, national) =
+            (1..=3).filter(|&len| len < digits.len() && !digits.starts_with('0')).find_map(|len| {
+                let code: u16 = digits[..len].parse().ok()?;
+                self.codes.contains_key(&code).then(|| (code, &digits[len..]))
+            })?;
+        let Some(Regions::Several(regions)) = self.regions(code) else { return None };
+        let (region, _) = Regions::pick(regions, national.trim_start_matches('0'))?;
+        let prefix_read = region.international_prefix.as_ref().is_some_and(|prefix| prefix.regex.is_match(digits));
+        if prefix_read { None } else { region.id }
+    }
+
+    fn regions(&self, code: u16) -> Option<&Regions> {
+        Some(self.codes.get(&code)?.get_or_init(|| Regions::of(&DATABASE, code)))
     }
 }
 
@@ -104,13 +140,27 @@ impl Regions {
                 several
                     .iter()
                     .filter_map(|id| database.by_id(*id))
-                    .map(|metadata| {
-                        let leading = metadata.leading_digits().map(|regex| Pattern::new(regex.as_str(), &[]));
-                        (leading, Rules::of(metadata))
+                    .map(|metadata| Region {
+                        id: metadata.id().parse().ok(),
+                        leading: metadata.leading_digits().map(|regex| Pattern::new(regex.as_str(), &[])),
+                        international_prefix: metadata
+                            .international_prefix()
+                            .map(|regex| Pattern::new(regex.as_str(), &[])),
+                        rules: Rules::of(metadata),
                     })
                     .collect(),
             ),
         }
+    }
+
+    /// `validator::source_for`'s pick among regions sharing a code: the
+    /// first whose leading digits `national` starts with, or the first
+    /// without leading digits in which it is valid (the `bool`: known valid).
+    fn pick<'a>(regions: &'a [Region], national: &str) -> Option<(&'a Region, bool)> {
+        regions.iter().find_map(|region| match &region.leading {
+            Some(leading) => leading.regex.is_match(national).then_some((region, false)),
+            None => region.rules.is_valid(national).then_some((region, true)),
+        })
     }
 }
 
