@@ -5,15 +5,17 @@
 //! are scored; a truth record missing from the output (rejected, say) counts
 //! as an entity of its own.
 
-use std::collections::hash_map::Entry;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::path::Path;
 
+use hashbrown::{HashTable, hash_table};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::record::Record;
 
 /// Precision, recall and F1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -80,25 +82,17 @@ pub fn evaluate(truth: &Path, output: &Path) -> Result<Evaluation> {
         return Err(Error::NotAnOutput { path: output.to_path_buf(), message: "it has no entities.csv".into() });
     }
     // Both files are a row per record, a million at scale: read at once.
-    let (truth, rows) = rayon::join(|| read_truth(truth), || read_predicted(&entities_path, output));
+    let (truth, rows) = rayon::join(|| Truth::read(truth), || read_predicted(&entities_path, output));
     let (truth, rows) = (truth?, rows?);
-    // Looked up in parallel, a million keys; placed in order.
-    let found: Vec<Option<u32>> = rows
+    // Looked up in parallel, a million keys.
+    let found = rows
         .par_iter()
-        .map(|(key, source_len, _)| {
+        .map(|(key, source_len, entity)| {
             let key = if truth.with_source { key.as_str() } else { &key[*source_len..] };
-            truth.records.get(key).copied()
+            (truth.record(key), *entity)
         })
         .collect();
-    let mut predicted: Vec<Option<u32>> = vec![None; truth.entities.len()];
-    let mut not_in_truth = 0;
-    for (record, (_, _, entity)) in found.into_iter().zip(&rows) {
-        match record {
-            Some(record) => predicted[record as usize] = Some(*entity),
-            None => not_in_truth += 1,
-        }
-    }
-    Ok(score(&truth.entities, &predicted, not_in_truth))
+    Ok(truth.score(found))
 }
 
 /// The rows of an output's `entities.csv` (at `path`): each record's
@@ -136,16 +130,42 @@ impl Interner {
 }
 
 /// A truth file: its records numbered in file order, and each one's entity.
-struct Truth {
-    /// `source\0id` (or `\0id`) to the record's number.
-    records: FxHashMap<String, u32>,
+///
+/// The records' keys (`source\0id`, or `\0id`) are kept one after another
+/// in one string, found through a table of record numbers: held as a map of
+/// strings, a million keys took some 100 MB, three times as much, beside the
+/// run's outputs at its peak (the run reads the file while it writes them).
+pub struct Truth {
+    /// Every record's key, one after another.
+    keys: String,
+    /// Where each record's key ends in `keys` (it starts where the one
+    /// before ends).
+    ends: Vec<usize>,
+    /// Record numbers, found by their key's hash.
+    table: HashTable<u32>,
     /// Each record's true entity, numbered.
     entities: Vec<u32>,
     /// Whether records are named by source and id.
     with_source: bool,
 }
 
+/// Record `record`'s key, of `keys` ending at `ends`.
+fn key_at<'a>(keys: &'a str, ends: &[usize], record: u32) -> &'a str {
+    let record = record as usize;
+    let start = if record == 0 { 0 } else { ends[record - 1] };
+    &keys[start..ends[record]]
+}
+
+fn hash(key: &str) -> u64 {
+    FxBuildHasher.hash_one(key)
+}
+
 impl Truth {
+    /// The number of the record with lookup key `key`.
+    fn record(&self, key: &str) -> Option<u32> {
+        self.table.find(hash(key), |&record| key_at(&self.keys, &self.ends, record) == key).copied()
+    }
+
     /// Sets `key` to the lookup key of a record.
     fn key(key: &mut String, source: &str, id: &str) {
         key.clear();
@@ -153,50 +173,90 @@ impl Truth {
         key.push('\0');
         key.push_str(id);
     }
-}
 
-fn read_truth(path: &Path) -> Result<Truth> {
-    let error = |message: String| Error::Truth { path: path.to_path_buf(), message };
-    let mut reader =
-        csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).map_err(|e| error(e.to_string()))?;
-    let header: Vec<String> = reader.headers().map_err(|e| error(e.to_string()))?.iter().map(str::to_string).collect();
-    let with_source = match header.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        // Another output's entities.csv: how far two clusterings agree.
-        ["source", "id", "entity", ..] | ["source", "record_id", "entity_id", ..] => true,
-        ["id", "entity", ..] => false,
-        _ => {
-            return Err(error(format!(
-                "expected the columns source,id,entity or id,entity (or an entities.csv), found {}",
-                header.join(",")
-            )));
-        }
-    };
-    // Rows first, then the map at its size: grown a doubling at a time, a
-    // million keys were rehashed some twenty times over.
-    let mut names = Interner::default();
-    let (mut keys, mut entities, mut lines) = (Vec::new(), Vec::new(), Vec::new());
-    let mut row = csv::StringRecord::new();
-    while reader.read_record(&mut row).map_err(|e| error(e.to_string()))? {
-        let (source, id, entity) = if with_source { (&row[0], &row[1], &row[2]) } else { ("", &row[0], &row[1]) };
-        let mut key = String::with_capacity(source.len() + 1 + id.len());
-        Truth::key(&mut key, source, id);
-        keys.push(key);
-        lines.push(row.position().map_or(0, |p| p.line()));
-        entities.push(names.number(entity));
+    /// Scores the entities of a run's records (record `i`, of source
+    /// `records[i].source` in `sources`, is in entity `entities[i]`), as
+    /// [`evaluate`] scores them once written.
+    pub fn evaluate(&self, records: &[Record], sources: &[String], entities: &[u32]) -> Evaluation {
+        let found = records
+            .par_iter()
+            .zip(entities)
+            .map_init(String::new, |key, (record, &entity)| {
+                let source = if self.with_source { sources[record.source as usize].as_str() } else { "" };
+                Truth::key(key, source, &record.id);
+                (self.record(key), entity)
+            })
+            .collect();
+        self.score(found)
     }
-    let mut records = FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
-    for (number, (key, line)) in keys.into_iter().zip(lines).enumerate() {
-        match records.entry(key) {
-            Entry::Vacant(place) => {
-                place.insert(number as u32);
-            }
-            Entry::Occupied(place) => {
-                let id = place.key().split_once('\0').map_or(place.key().as_str(), |(_, id)| id);
-                return Err(error(format!("line {line}: record `{id}` appears twice")));
+
+    /// The scores of output records, each its truth record (`None`: not in
+    /// the truth file) and its entity.
+    fn score(&self, found: Vec<(Option<u32>, u32)>) -> Evaluation {
+        let mut predicted: Vec<Option<u32>> = vec![None; self.entities.len()];
+        let mut not_in_truth = 0;
+        for (record, entity) in found {
+            match record {
+                Some(record) => predicted[record as usize] = Some(entity),
+                None => not_in_truth += 1,
             }
         }
+        score(&self.entities, &predicted, not_in_truth)
     }
-    Ok(Truth { records, entities, with_source })
+
+    /// Reads a truth file: `source,id,entity` or `id,entity`, or another
+    /// output's `entities.csv`.
+    pub fn read(path: &Path) -> Result<Truth> {
+        let error = |message: String| Error::Truth { path: path.to_path_buf(), message };
+        let mut reader =
+            csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).map_err(|e| error(e.to_string()))?;
+        let header: Vec<String> =
+            reader.headers().map_err(|e| error(e.to_string()))?.iter().map(str::to_string).collect();
+        let with_source = match header.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            // Another output's entities.csv: how far two clusterings agree.
+            ["source", "id", "entity", ..] | ["source", "record_id", "entity_id", ..] => true,
+            ["id", "entity", ..] => false,
+            _ => {
+                return Err(error(format!(
+                    "expected the columns source,id,entity or id,entity (or an entities.csv), found {}",
+                    header.join(",")
+                )));
+            }
+        };
+        // Rows first, then the table at its size: grown a doubling at a
+        // time, a million keys were rehashed some twenty times over.
+        let mut names = Interner::default();
+        let (mut keys, mut ends, mut entities, mut lines) = (String::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut row = csv::StringRecord::new();
+        while reader.read_record(&mut row).map_err(|e| error(e.to_string()))? {
+            let (source, id, entity) = if with_source { (&row[0], &row[1], &row[2]) } else { ("", &row[0], &row[1]) };
+            keys.push_str(source);
+            keys.push('\0');
+            keys.push_str(id);
+            ends.push(keys.len());
+            lines.push(row.position().map_or(0, |p| p.line()));
+            entities.push(names.number(entity));
+        }
+        // Held while a run writes its outputs: without the room they grew by.
+        keys.shrink_to_fit();
+        ends.shrink_to_fit();
+        entities.shrink_to_fit();
+        let mut table = HashTable::with_capacity(ends.len());
+        for (number, line) in (0..ends.len() as u32).zip(lines) {
+            let key = key_at(&keys, &ends, number);
+            let same = |&other: &u32| key_at(&keys, &ends, other) == key;
+            match table.entry(hash(key), same, |&other| hash(key_at(&keys, &ends, other))) {
+                hash_table::Entry::Vacant(place) => {
+                    place.insert(number);
+                }
+                hash_table::Entry::Occupied(_) => {
+                    let id = key.split_once('\0').map_or(key, |(_, id)| id);
+                    return Err(error(format!("line {line}: record `{id}` appears twice")));
+                }
+            }
+        }
+        Ok(Truth { keys, ends, table, entities, with_source })
+    }
 }
 
 fn pairs(n: u64) -> u64 {
@@ -281,11 +341,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("truth.csv");
         std::fs::write(&path, "id,entity\na,1\nb,1\n a ,2\n").unwrap();
-        let error = read_truth(&path).err().expect("a record twice").to_string();
+        let error = Truth::read(&path).err().expect("a record twice").to_string();
         assert!(error.contains("line 4: record `a` appears twice"), "{error}");
         std::fs::write(&path, "source,id,entity\ns,a,1\ns,b,1\nt,a,2\n").unwrap();
-        let truth = read_truth(&path).expect("one id in two sources is two records");
-        assert_eq!((truth.records.len(), truth.entities.as_slice()), (3, &[0, 0, 1][..]));
+        let truth = Truth::read(&path).expect("one id in two sources is two records");
+        assert_eq!((truth.ends.len(), truth.entities.as_slice()), (3, &[0, 0, 1][..]));
+        assert_eq!((truth.record("s\0a"), truth.record("t\0a"), truth.record("t\0b")), (Some(0), Some(2), None));
+    }
+
+    #[test]
+    fn records_in_memory_score_as_their_written_entities_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let record =
+            |source: u32, id: &str| Record { source, id: id.into(), line: 0, values: vec![], normalized: vec![] };
+        // `p:9` is in no truth file; truth record `f:4` is in no output.
+        let records = [record(0, "1"), record(0, "2"), record(1, "3"), record(1, "9")];
+        let (sources, entities) = (["f".to_string(), "p".to_string()], [7, 7, 7, 8]);
+        let written = dir.path().join("entities.csv");
+        crate::output::write_entities(&written, &records, &sources, &entities).unwrap();
+        for truth_text in ["source,id,entity\nf,1,a\nf,2,a\np,3,b\nf,4,b\n", "id,entity\n1,a\n2,a\n3,b\n4,b\n"] {
+            let truth = dir.path().join("truth.csv");
+            std::fs::write(&truth, truth_text).unwrap();
+            let in_memory = Truth::read(&truth).unwrap().evaluate(&records, &sources, &entities);
+            assert_eq!(in_memory, evaluate(&truth, dir.path()).unwrap(), "{truth_text}");
+            assert_eq!((in_memory.missing_from_output, in_memory.not_in_truth), (1, 1), "{truth_text}");
+            assert_eq!((in_memory.predicted_pairs, in_memory.correct_pairs), (3, 1), "{truth_text}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The demo job of the README, on its bundled data.
 
-use crate::{pairwise_f1, run_job, summary};
+use crate::{pairwise_f1, run_job, sleuth_ok, summary};
 
 #[test]
 fn quickstart_resolves_with_pairwise_f1_of_at_least_0_90() {
@@ -9,6 +9,9 @@ fn quickstart_resolves_with_pairwise_f1_of_at_least_0_90() {
     let f1 = pairwise_f1("data/quickstart/truth.csv", out.path());
     assert!(f1 >= 0.90, "quickstart pairwise F1 {f1}");
     let summary = summary(out.path());
+    // The run scores its records in memory as `sleuth eval` scores the files.
+    let eval = sleuth_ok(&["eval", "--json", "--truth", "data/quickstart/truth.csv", out.path().to_str().unwrap()]);
+    assert_eq!(summary["evaluation"], serde_json::from_str::<serde_json::Value>(&eval).unwrap());
     assert_eq!(summary["sources"].as_array().map(Vec::len), Some(4));
     // One plugin of each kind: the IRC log's parser and the keyboard-slip matcher.
     let plugins: Vec<&str> =
