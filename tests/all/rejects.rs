@@ -26,6 +26,15 @@ fn malformed_rows_are_rejected_with_their_line_and_reason_and_counted() {
         assert!(reason.starts_with(r), "{location} of {source}: `{reason}` should start with `{r}`");
     }
 
+    // A row rejected for its id is shown as read, from a CSV and a JSON lines file.
+    let excerpts: Vec<String> = csv::Reader::from_path(out.path().join("rejects.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    assert_eq!(excerpts[2..4], [",No Id,noid@example.org,", "1,Duplicate,dup@example.org,"]);
+    assert_eq!(excerpts[7..9], [r#"{"handle": "noid"}"#, r#"{"pid": "c1", "handle": "again"}"#]);
+
     let counts = &summary(out.path())["counts"];
     assert_eq!(counts["read"], 15);
     assert_eq!(counts["rejected"], 10);

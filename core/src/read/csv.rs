@@ -68,9 +68,9 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
             }
         }
         let line = row.position().map_or(line, |p| p.line());
-        let excerpt = join_fields(&row, source.delimiter);
+        let excerpt = || join_fields(&row, source.delimiter);
         if row.len() != names.len() {
-            rows.reject(line, format!("expected {} fields, found {}", names.len(), row.len()), &excerpt);
+            rows.reject(line, format!("expected {} fields, found {}", names.len(), row.len()), &excerpt());
             continue;
         }
         let text = match row
@@ -84,7 +84,7 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
                 rows.reject(
                     line,
                     format!("invalid UTF-8 in column `{}` at byte {}", names[i], e.valid_up_to()),
-                    &excerpt,
+                    &excerpt(),
                 );
                 continue;
             }
@@ -94,7 +94,7 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
             push_values(&mut values[column.attribute], text[position], source.separator.as_deref());
         }
         let id = id_position.map(|p| text[p]);
-        rows.accept(line, id, values, &excerpt);
+        rows.accept(line, id, values, excerpt);
     }
     Ok(())
 }

@@ -40,7 +40,7 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
             Ok((id, values)) => {
                 // With an id column, a line without an id has an empty one, rejected as missing.
                 let id = source.id_column.as_ref().map(|_| id.unwrap_or_default());
-                rows.accept(line, id.as_deref(), values, text)
+                rows.accept(line, id.as_deref(), values, || text.to_string())
             }
             Err(reason) => rows.reject(line, reason, text),
         }

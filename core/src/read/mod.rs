@@ -10,9 +10,11 @@ mod csv;
 mod jsonl;
 mod plugin;
 
-use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use rustc_hash::FxBuildHasher;
 
 use crate::config::{Format, Job, Reader, Source};
 use crate::error::Result;
@@ -55,7 +57,7 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
         index: index as u32,
         attributes: job.attributes.len(),
         read: SourceRead::default(),
-        ids: FxHashMap::default(),
+        ids: HashTable::new(),
     };
     match &source.reader {
         Reader::Builtin(Format::Csv) => csv::read(source, &mut rows)?,
@@ -80,7 +82,9 @@ struct Rows<'a> {
     index: u32,
     attributes: usize,
     read: SourceRead,
-    ids: FxHashMap<String, u64>,
+    /// The records read, by their id's hash (a copy of every id in a map
+    /// was a million strings more at a million records).
+    ids: HashTable<u32>,
 }
 
 impl Rows<'_> {
@@ -94,23 +98,27 @@ impl Rows<'_> {
     }
 
     /// Adds a record; `id` is `None` when the source numbers records by line
-    /// (or, for a plugin's records without lines, by byte offset).
-    fn accept(&mut self, line: u64, id: Option<&str>, values: Vec<Vec<String>>, excerpt: &str) {
+    /// (or, for a plugin's records without lines, by byte offset). The row's
+    /// `excerpt` is made only if it is rejected.
+    fn accept(&mut self, line: u64, id: Option<&str>, values: Vec<Vec<String>>, excerpt: impl FnOnce() -> String) {
         let id = match id {
             Some(id) if id.trim().is_empty() => {
                 let column = self.source.id_column.as_deref().unwrap_or_default();
-                return self.reject(line, format!("missing id (column `{column}` is empty)"), excerpt);
+                return self.reject(line, format!("missing id (column `{column}` is empty)"), &excerpt());
             }
             Some(id) => id.trim().to_string(),
             None => line.to_string(),
         };
-        match self.ids.entry(id.clone()) {
+        let records = &self.read.records;
+        let id_of = |record: &u32| records[*record as usize].id.as_str();
+        let hash = FxBuildHasher.hash_one(id.as_str());
+        match self.ids.entry(hash, |record| id_of(record) == id, |record| FxBuildHasher.hash_one(id_of(record))) {
             Entry::Occupied(first) => {
-                let first = *first.get();
-                return self.reject(line, format!("duplicate id `{id}` (first seen on line {first})"), excerpt);
+                let first = records[*first.get() as usize].line;
+                return self.reject(line, format!("duplicate id `{id}` (first seen on line {first})"), &excerpt());
             }
             Entry::Vacant(slot) => {
-                slot.insert(line);
+                slot.insert(records.len() as u32);
             }
         }
         self.read.records.push(Record { source: self.index, id, line, values, normalized: Vec::new() });

@@ -24,8 +24,8 @@ pub fn read(source: &Source, parser: &parser::Parser, rows: &mut Rows) -> Result
             }
             let at = if record.line > 0 { record.line } else { record.offset };
             let id = (!record.id.is_empty()).then_some(record.id.as_str());
-            let excerpt = if record.id.is_empty() { format!("record at {at}") } else { record.id.clone() };
-            rows.accept(at, id, values, &excerpt);
+            let excerpt = || if record.id.is_empty() { format!("record at {at}") } else { record.id.clone() };
+            rows.accept(at, id, values, excerpt);
         }
         Parsed::Reject(reject) => rows.reject_at(reject.location, reject.reason, &reject.excerpt),
     })
