@@ -23,15 +23,15 @@
 //! separators. The run learns validity from [`normalize_checked`] rather
 //! than parsing again for [`flag`]. A number whose country code several
 //! regions share is parsed told its region ([`region_hint`]), which the
-//! crate would otherwise search for through its cache. `phonenumber` matches every pattern
-//! through its database's one cache of compiled patterns behind a mutex,
-//! so parses on one database barely run in parallel (two threads on one
-//! took longer than one alone). A [`Parser`] is a database with its own
-//! cache: the process-wide one ([`Parser::shared`]) or one built from the
-//! same metadata ([`Parser::new`], ~150 ms) for a thread of its own. Each
-//! cache is enlarged (100 patterns by default, which numbers from a few
-//! countries overflow, each miss recompiling a pattern) to hold every
-//! country's.
+//! crate would otherwise search for through its cache. `phonenumber`
+//! matches every pattern through its database's one cache of compiled
+//! patterns behind a mutex, so parses on one database barely run in
+//! parallel (two threads on one took longer than one alone). A [`Parser`]
+//! is a database with its own cache: the process-wide one
+//! ([`Parser::shared`]) or one built from the same metadata
+//! ([`Parser::new`], ~150 ms) for a thread of its own. Each cache is
+//! enlarged (100 patterns by default, which numbers from a few countries
+//! overflow, each miss recompiling a pattern) to hold every country's.
 //!
 //! `phonenumber` builds its database from metadata it keeps private, so
 //! the same file, `PhoneNumberMetadata.xml` of libphonenumber 9.0.33 as
