@@ -252,8 +252,7 @@ fn region_hint(text: &str) -> Option<country::Id> {
     if !plain {
         return None;
     }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-    Validity::shared().region_of(&digits)
+    Validity::shared().region_of(&digits_of(rest))
 }
 
 /// The ASCII digits of `text` (baseline-normalized, so full-width digits are

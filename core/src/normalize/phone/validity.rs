@@ -110,11 +110,13 @@ impl Validity {
     pub(super) fn region_of(&self, digits: &str) -> Option<country::Id> {
         // The crate's `helper::country_code`: the shortest prefix that is a
         // known code (codes are prefix-free), never one starting with 0.
-        let (code, national) =
-            (1..=3).filter(|&len| len < digits.len() && !digits.starts_with('0')).find_map(|len| {
-                let code: u16 = digits[..len].parse().ok()?;
-                self.codes.contains_key(&code).then(|| (code, &digits[len..]))
-            })?;
+        if digits.starts_with('0') {
+            return None;
+        }
+        let (code, national) = (1..digits.len().min(4)).find_map(|len| {
+            let code: u16 = digits[..len].parse().ok()?;
+            self.codes.contains_key(&code).then(|| (code, &digits[len..]))
+        })?;
         let Some(Regions::Several(regions)) = self.regions(code) else { return None };
         let (region, _) = Regions::pick(regions, national.trim_start_matches('0'))?;
         let prefix_read = region.international_prefix.as_ref().is_some_and(|prefix| prefix.regex.is_match(digits));
