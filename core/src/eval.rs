@@ -169,9 +169,14 @@ impl Truth {
     /// Sets `key` to the lookup key of a record.
     fn key(key: &mut String, source: &str, id: &str) {
         key.clear();
-        key.push_str(source);
-        key.push('\0');
-        key.push_str(id);
+        Truth::push_key(key, source, id);
+    }
+
+    /// Appends the lookup key of a record to `keys`: `source\0id`.
+    fn push_key(keys: &mut String, source: &str, id: &str) {
+        keys.push_str(source);
+        keys.push('\0');
+        keys.push_str(id);
     }
 
     /// Scores the entities of a run's records (record `i`, of source
@@ -230,9 +235,7 @@ impl Truth {
         let mut row = csv::StringRecord::new();
         while reader.read_record(&mut row).map_err(|e| error(e.to_string()))? {
             let (source, id, entity) = if with_source { (&row[0], &row[1], &row[2]) } else { ("", &row[0], &row[1]) };
-            keys.push_str(source);
-            keys.push('\0');
-            keys.push_str(id);
+            Truth::push_key(&mut keys, source, id);
             ends.push(keys.len());
             lines.push(row.position().map_or(0, |p| p.line()));
             entities.push(names.number(entity));
