@@ -9,7 +9,11 @@
 //! count once, as their best: two handles sharing four common n-grams
 //! (`ande`, `nder`, `ders`, `erso`) share one thing, a common name, and at a
 //! million records such pairs were three candidates in five, with hardly a
-//! match among them.
+//! match among them. A weak key's block of more than [`MAX_WEAK_BLOCK`]
+//! //! records counts for nothing ([`block_limit`]): when such blocks counted
+//! for a quarter, four of them making a pair, they held six in seven of the
+//! pairs counted in blocks at a million records (143M; 22M without them),
+//! for 0.4% of the candidates and the same F1.
 //!
 //! The pairs are made record by record, straight from the blocks: each
 //! record adds up what it shares with the later records of its blocks in a
@@ -39,6 +43,8 @@ pub struct BlockingReport {
     pub largest_block_used: u64,
     /// The size limit.
     pub max_block_size: u64,
+    /// The size limit of weak keys' blocks ([`block_limit`]).
+    pub max_weak_block_size: u64,
     /// Blocks skipped for their size.
     pub oversized_blocks: u64,
     /// The largest skipped blocks: key and size (at most 20).
@@ -64,6 +70,20 @@ pub struct OversizedBlock {
 /// own: so few records sharing a rare n-gram or a rare IP are telling.
 pub const TELLING_WEAK_BLOCK: usize = 16;
 
+/// A weak key's block of more records than this counts for nothing: a
+/// name token, an n-gram or an IP that many records share says too little
+/// about who is behind them.
+pub const MAX_WEAK_BLOCK: u64 = 4 * TELLING_WEAK_BLOCK as u64;
+
+/// The most records a block of a key of this strength holds and still
+/// counts, the job's `max_block_size` for strong keys.
+pub fn block_limit(strength: Strength, max_block_size: u64) -> u64 {
+    match strength {
+        Strength::Strong => max_block_size,
+        Strength::Weak => max_block_size.min(MAX_WEAK_BLOCK),
+    }
+}
+
 /// Records handled per step of a thread.
 const CHUNK: usize = 2048;
 
@@ -73,8 +93,8 @@ fn weight(size: usize, strength: Strength) -> u8 {
     match strength {
         Strength::Strong => CANDIDATE,
         Strength::Weak if size <= TELLING_WEAK_BLOCK => CANDIDATE,
-        Strength::Weak if size <= 4 * TELLING_WEAK_BLOCK => CANDIDATE / 2,
-        Strength::Weak => CANDIDATE / 4,
+        Strength::Weak if size as u64 <= MAX_WEAK_BLOCK => CANDIDATE / 2,
+        Strength::Weak => 0,
     }
 }
 
@@ -130,19 +150,20 @@ fn end_key(tally: &mut [Tally], in_key: &mut Vec<RecordIndex>, touched: &mut Vec
 /// counts for less in the rule: pairs that were candidates through it may
 /// no longer be.
 pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64) -> bool {
-    let counts = |size: u64| if size > max_block_size { 0 } else { weight(size as usize, strength) };
+    let counts =
+        |size: u64| if size > block_limit(strength, max_block_size) { 0 } else { weight(size as usize, strength) };
     before >= 2 && counts(after) < counts(before)
 }
 
 /// Whether two records sharing these blocks (key name, size and strength
 /// of each: `username.ngram` ([`crate::blocking::BlockingKey::names`]), 120, weak)
-/// are a candidate pair, blocks over `max_block_size` not counting and each
-/// key counting its best block: the rule [`candidate_pairs`] applies, for
+/// are a candidate pair, blocks over their [`block_limit`] not counting and
+/// each key counting its best block: the rule [`candidate_pairs`] applies, for
 /// explaining one pair.
 pub fn shares_enough<'a>(shared: impl IntoIterator<Item = (&'a [u8], u64, Strength)>, max_block_size: u64) -> bool {
     let mut best: BTreeMap<&[u8], u8> = BTreeMap::new();
     for (key, size, strength) in shared {
-        if size <= max_block_size {
+        if size <= block_limit(strength, max_block_size) {
             let weight = weight(size as usize, strength);
             best.entry(key).and_modify(|w| *w = (*w).max(weight)).or_insert(weight);
         }
@@ -206,12 +227,16 @@ pub fn candidate_pairs_from(
                         let members = blocks.block(block);
                         let weight = weight(members.len(), blocks.strength(block));
                         // Partners: the records before `first` (none in a run)
-                        // and the later ones.
-                        let earlier = match first {
-                            0 => &[][..],
-                            _ => &members[..members.partition_point(|&m| (m as usize) < first)],
+                        // and the later ones; none in a block that counts for
+                        // nothing (the index leaves those out).
+                        let (earlier, later) = match (weight, first) {
+                            (0, _) => (&[][..], &[][..]),
+                            (_, 0) => (&[][..], &members[membership.position as usize + 1..]),
+                            _ => (
+                                &members[..members.partition_point(|&m| (m as usize) < first)],
+                                &members[membership.position as usize + 1..],
+                            ),
                         };
-                        let later = &members[membership.position as usize + 1..];
                         let partners = earlier
                             .iter()
                             .chain(later)
@@ -272,6 +297,7 @@ pub fn candidate_pairs_from(
         blocks_used: blocks.len() as u64,
         largest_block_used: blocks.iter().map(|(b, _)| b.len() as u64).max().unwrap_or(0),
         max_block_size,
+        max_weak_block_size: block_limit(Strength::Weak, max_block_size),
         oversized_blocks: blocks.oversized.len() as u64,
         oversized: blocks
             .oversized
@@ -374,10 +400,10 @@ mod tests {
 
     #[test]
     fn blocks_of_one_key_count_as_their_best() {
-        // 0 and 1 share four large n-gram blocks of one key (four blocks
-        // of four keys would make them a candidate): one piece of evidence,
+        // 0 and 1 share four middling n-gram blocks of one key (blocks of
+        // two keys would make them a candidate): one piece of evidence,
         // however many n-grams; with a second key's block they are one.
-        let large: Vec<RecordIndex> = (0..=4 * TELLING_WEAK_BLOCK as RecordIndex).collect();
+        let large: Vec<RecordIndex> = (0..MAX_WEAK_BLOCK as RecordIndex).collect();
         let ngram = || (large.clone(), Strength::Weak, "username.ngram".to_string());
         let ip = (vec![0, 1, 90], Strength::Weak, "ip".to_string());
         let owned = [ngram(), ngram(), ngram(), ngram(), ip];
@@ -386,8 +412,8 @@ mod tests {
         let sources = vec![0; 100];
         let (pairs, _) = candidate_pairs(&keyed_blocks(&list[..4]), &sources, true, 500);
         assert!(pairs.is_empty(), "{pairs:?}");
-        let (pairs, _) = candidate_pairs(&blocks(&[(large.as_slice(), Strength::Weak); 4]), &sources, true, 500);
-        assert!(pairs.contains(&(0, 1)), "four keys' blocks: {pairs:?}");
+        let (pairs, _) = candidate_pairs(&blocks(&[(large.as_slice(), Strength::Weak); 2]), &sources, true, 500);
+        assert!(pairs.contains(&(0, 1)), "two keys' blocks: {pairs:?}");
         let (pairs, _) = candidate_pairs(&keyed_blocks(&list), &sources, true, 500);
         assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 90)), "{pairs:?}");
         assert!(!pairs.contains(&(0, 2)), "{pairs:?}");
@@ -397,7 +423,32 @@ mod tests {
             keys.iter().map(move |k| (k.as_bytes(), large_block.0, large_block.1)).collect::<Vec<_>>()
         };
         assert!(!shares_enough(shared(&["username.ngram", "username.ngram", "username.ngram", "username.ngram"]), 500));
-        assert!(shares_enough(shared(&["username.ngram", "name.token", "ip", "email.local"]), 500));
+        assert!(shares_enough(shared(&["username.ngram", "name.token"]), 500));
+    }
+
+    #[test]
+    fn weak_blocks_over_their_limit_count_for_nothing() {
+        // Four keys' weak blocks of one record over the limit: no pairs,
+        // whether the blocks were read or not; a strong block of that size
+        // still counts.
+        let over: Vec<RecordIndex> = (0..=MAX_WEAK_BLOCK as RecordIndex).collect();
+        let sources = vec![0; over.len()];
+        let (pairs, report) = candidate_pairs(&blocks(&[(over.as_slice(), Strength::Weak); 4]), &sources, true, 500);
+        assert!(pairs.is_empty(), "{pairs:?}");
+        assert_eq!((report.pairs_in_blocks, report.max_weak_block_size), (0, MAX_WEAK_BLOCK));
+        let (pairs, _) = candidate_pairs(&blocks(&[(over.as_slice(), Strength::Strong)]), &sources, true, 500);
+        assert_eq!(pairs.len(), over.len() * (over.len() - 1) / 2);
+        let size = over.len() as u64;
+        assert!(!shares_enough([(&b"ip"[..], size, Strength::Weak), (b"name.token", size, Strength::Weak)], 500));
+        assert!(shares_enough(
+            [(&b"ip"[..], size - 1, Strength::Weak), (b"name.token", size - 1, Strength::Weak)],
+            500
+        ));
+        // A job's smaller limit holds for weak keys too; growing past the
+        // limit weakens a block.
+        assert_eq!(block_limit(Strength::Weak, 20), 20);
+        assert!(weakens(MAX_WEAK_BLOCK, MAX_WEAK_BLOCK + 1, Strength::Weak, 500));
+        assert!(!weakens(MAX_WEAK_BLOCK, MAX_WEAK_BLOCK + 1, Strength::Strong, 500));
     }
 
     #[test]

@@ -260,7 +260,9 @@ fn execute(command: Command) -> Result<(), Error> {
                 println!("  source {} ({}): {}", source.name, source.path.display(), columns.join(", "));
             }
             let keys: Vec<&str> = job.blocking.keys.iter().map(|k| k.name.as_str()).collect();
-            println!("  blocking on: {} (blocks of at most {} records)", keys.join(", "), job.blocking.max_block_size);
+            let max = job.blocking.max_block_size;
+            let weak = sleuth_core::candidates::block_limit(sleuth_core::blocking::Strength::Weak, max);
+            println!("  blocking on: {} (blocks of at most {max} records, {weak} for weak keys)", keys.join(", "));
             for comparison in &job.comparisons {
                 println!("  compare {}: {}", comparison.name, comparison.method.level_labels().join(" / "));
             }

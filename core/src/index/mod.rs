@@ -52,7 +52,8 @@ const DOCUMENT_CHUNK: usize = 4096;
 pub const INDEX_DIR: &str = "index";
 
 /// Records sharing blocking keys, read from the index: the blocks of at least
-/// two and at most the size limit, strong keys' first, each in term order.
+/// two and at most their key strength's size limit ([`candidates::block_limit`]),
+/// strong keys' first, each in term order.
 #[derive(Debug)]
 pub struct Blocks {
     /// Distinct key values (terms) in the index.
@@ -71,7 +72,7 @@ pub struct Blocks {
     /// the last key).
     first_key: Vec<u8>,
     last_key: Vec<u8>,
-    /// Blocks over the size limit, skipped: key and size, largest first.
+    /// Blocks over their size limit, skipped: key and size, largest first.
     pub oversized: Vec<(String, u64)>,
 }
 
@@ -524,7 +525,8 @@ impl Store {
     /// merge into one segment. The terms are read in parts of about equal
     /// size, in parallel (a large field read whole, alongside the others,
     /// kept one thread busy alone for a third of the stage), and the parts
-    /// joined in order.
+    /// joined in order. Blocks over their size limit ([`candidates::block_limit`]
+    /// of `max_block_size`) are named, not read.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let parts = rayon::current_num_threads() * 4;
         let largest = self.fields.keys.iter().map(|key| self.largest_terms(key)).collect::<Result<Vec<_>>>()?;
@@ -589,6 +591,7 @@ impl Store {
         to: Option<&[u8]>,
         max_block_size: u64,
     ) -> Result<Blocks> {
+        let limit = candidates::block_limit(key.strength, max_block_size);
         let reader = self.reader()?;
         let searcher = reader.searcher();
         let segments = searcher.segment_readers();
@@ -627,7 +630,7 @@ impl Store {
             if size < 2 {
                 continue;
             }
-            if size > max_block_size {
+            if size > limit {
                 result.oversized.push((format!("{}={}", key.name, String::from_utf8_lossy(terms.key())), size));
                 continue;
             }
@@ -675,14 +678,15 @@ impl Store {
             let stored = self.block_size(&term)?;
             let size = stored + new.len() as u64;
             let weakens = candidates::weakens(stored, size, term.strength, max_block_size);
-            let used = (2..=max_block_size).contains(&size);
+            let limit = candidates::block_limit(term.strength, max_block_size);
+            let used = (2..=limit).contains(&size);
             // The store's records with the term, read once for both uses.
             let mut members = if (weakens || used) && stored > 0 {
-                self.postings(&term, max_block_size)?.unwrap_or_default()
+                self.postings(&term, limit)?.unwrap_or_default()
             } else {
                 Vec::new()
             };
-            if size > max_block_size {
+            if size > limit {
                 additions.blocks.oversized.push((term.to_string(), size));
             } else if used {
                 let mut block = if weakens { members.clone() } else { std::mem::take(&mut members) };
@@ -931,6 +935,31 @@ mod tests {
         assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
         let normalized_only = store.records(&sources, &attributes, &[false]).unwrap();
         assert!(normalized_only.iter().all(|r| r.values == [Vec::<String>::new()] && r.normalized.len() == 1));
+    }
+
+    #[test]
+    fn weak_blocks_are_skipped_at_their_own_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, KeyMethod::Kind);
+        let store = Store::create(dir.path(), &keys).unwrap();
+        // One more record than a weak block may hold, all with one handle:
+        // its skeleton is a strong key, its n-grams weak ones.
+        let size = candidates::MAX_WEAK_BLOCK + 1;
+        let mut records: Vec<Record> = (0..size).map(|i| person(&i.to_string(), "darkangel")).collect();
+        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        let blocks = store.blocks(500).unwrap();
+        let read: Vec<_> = blocks.iter().map(|(records, strength)| (records.len() as u64, strength)).collect();
+        assert!(read.contains(&(size, Strength::Strong)), "{read:?}");
+        assert!(read.iter().all(|&(_, strength)| strength == Strength::Strong), "{read:?}");
+        assert!(blocks.oversized.contains(&("username.ngram=dark".to_string(), size)), "{:?}", blocks.oversized);
+        // One record fewer, and they are read.
+        let store = Store::create(dir.path(), &keys).unwrap();
+        store.write(&mut records[1..], None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        let blocks = store.blocks(500).unwrap();
+        assert!(
+            blocks.iter().any(|(records, strength)| strength == Strength::Weak && records.len() as u64 == size - 1)
+        );
+        assert!(blocks.oversized.is_empty(), "{:?}", blocks.oversized);
     }
 
     #[test]
