@@ -324,11 +324,15 @@ pub fn comparison_vectors(
     }
     // Pairs come sorted by their first record, so their second ones are
     // far apart in the columns: each is asked for some pairs ahead
-    // ([`Prepared::prefetch_entries`]), its entries first, then their texts.
+    // ([`Prepared::prefetch_starts`]), where its entries are first, then
+    // the entries, then their texts.
     const AHEAD: usize = 8;
     const STEP: usize = 4096;
     levels.par_chunks_mut(STEP * width).zip(pairs.par_chunks(STEP)).for_each(|(vectors, pairs)| {
         for (i, (vector, &pair)) in vectors.chunks_mut(width).zip(pairs).enumerate() {
+            if let Some(&(_, b)) = pairs.get(i + 3 * AHEAD) {
+                prepared.prefetch_starts(b);
+            }
             if let Some(&(_, b)) = pairs.get(i + 2 * AHEAD) {
                 prepared.prefetch_entries(b);
             }

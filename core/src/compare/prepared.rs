@@ -288,11 +288,21 @@ impl Prepared {
         self.parts.get(r / PART).map(|part| (part, r % PART))
     }
 
-    /// Asks the processor to start fetching record `r`'s entries, to be
-    /// compared some pairs later: a pair's second record lies anywhere in
-    /// the columns, and waiting for it from memory took a fifth of the
-    /// compare stage. Its texts follow ([`Self::prefetch_texts`]) once the
-    /// entries have arrived.
+    /// Asks the processor to start fetching where record `r`'s entries
+    /// are, to be compared some pairs later: a pair's second record lies
+    /// anywhere in the columns, and waiting for it from memory took a fifth
+    /// of the compare stage. Its entries follow ([`Self::prefetch_entries`]),
+    /// then their texts ([`Self::prefetch_texts`]), each once the step
+    /// before has arrived.
+    pub(crate) fn prefetch_starts(&self, r: RecordIndex) {
+        let Some((part, r)) = self.part(r) else { return };
+        if let Some(start) = part.starts.get(r * self.attributes) {
+            prefetch::line(start);
+        }
+    }
+
+    /// Asks for record `r`'s entries (read from where they start: ask for
+    /// that first, [`Self::prefetch_starts`]).
     pub(crate) fn prefetch_entries(&self, r: RecordIndex) {
         let Some((part, r)) = self.part(r) else { return };
         let entries = part.entries_of(r, self.attributes);
