@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cluster::entity_id;
+use crate::decimal;
 use crate::error::{Error, Result};
 use crate::output::{create, csv_error};
 use crate::relationships::Relationship;
@@ -67,12 +68,12 @@ pub fn write_graphml(path: &Path, nodes: &[Node], relationships: &[Relationship]
         for (i, r) in relationships.iter().enumerate() {
             writeln!(
                 out,
-                r#"    <edge id="r{i}" source="{}" target="{}"><data key="kind">{}</data><data key="via">{}</data><data key="strength">{:.4}</data></edge>"#,
+                r#"    <edge id="r{i}" source="{}" target="{}"><data key="kind">{}</data><data key="via">{}</data><data key="strength">{}</data></edge>"#,
                 entity_id(r.a),
                 entity_id(r.b),
                 r.kind.as_str(),
                 escape(&r.via),
-                r.strength
+                decimal::fixed(r.strength, 4)
             )?;
         }
         writeln!(out, "  </graph>")?;
@@ -106,7 +107,7 @@ pub fn write_neo4j(dir: &Path, nodes: &[Node], relationships: &[Relationship]) -
                 entity_id(r.b),
                 r.kind.as_str().to_uppercase(),
                 r.via.clone(),
-                format!("{:.4}", r.strength),
+                decimal::fixed(r.strength, 4),
             ])
             .map_err(csv_error(&path))?;
     }

@@ -28,6 +28,7 @@ pub mod cluster;
 pub mod compare;
 pub mod compared;
 pub mod config;
+pub mod decimal;
 pub mod error;
 pub mod eval;
 pub mod explain;

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::candidates::BlockingReport;
 use crate::cluster::entity_id;
+use crate::decimal;
 use crate::error::{Error, Result};
 use crate::eval::Evaluation;
 use crate::read::Reject;
@@ -154,7 +155,7 @@ pub fn write_relationships(
                 entity_id(r.b),
                 r.kind.as_str().to_string(),
                 r.via.clone(),
-                format!("{:.4}", r.strength),
+                decimal::fixed(r.strength, 4),
                 r.records_a.iter().map(name).collect::<Vec<_>>().join(";"),
                 r.records_b.iter().map(name).collect::<Vec<_>>().join(";"),
             ])
@@ -346,8 +347,8 @@ fn write_link<W: Write>(
         &sources[b.source as usize],
         &b.id,
         &entity_id(entities[link.a as usize]),
-        &format!("{:.4}", link.weight),
-        &format!("{:.6}", link.probability),
+        &decimal::fixed(link.weight, 4),
+        &decimal::fixed(link.probability, 6),
         &link.evidence,
         if link.identified { "true" } else { "false" },
     ])
@@ -386,7 +387,7 @@ pub fn write_near_matches(
                 &sources[b.source as usize],
                 &b.id,
                 &entity_id(entities[pair.b as usize]),
-                &format!("{:.6}", pair.probability),
+                &decimal::fixed(pair.probability, 6),
             ])
             .map_err(csv_error(path))?;
     }

@@ -7,7 +7,6 @@
 //! thread count never changes a byte of `entities.csv` or `links.csv`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::ops::Range;
@@ -25,6 +24,7 @@ use crate::compare::{self, Level, Prepared};
 use crate::compared;
 use crate::config::Job;
 use crate::config::settings::hex;
+use crate::decimal;
 use crate::error::{Error, Result};
 use crate::eval;
 use crate::generation;
@@ -723,7 +723,9 @@ pub(crate) fn score(
                         evidence.push_str(rule);
                         evidence.push(']');
                     }
-                    let _ = write!(evidence, "({:+.1})", c.weight);
+                    evidence.push('(');
+                    decimal::push_fixed(&mut evidence, c.weight, 1, true);
+                    evidence.push(')');
                 }
                 let identified = vector.iter().zip(&job.comparisons).any(|(l, c)| *l == Level(0) && c.identifies());
                 Some(Ok(Link { a, b, weight: score.weight, probability: score.probability, evidence, identified }))
