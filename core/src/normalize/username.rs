@@ -81,13 +81,16 @@ pub fn skeleton(canonical: &str) -> String {
     out
 }
 
-/// Steps 3 to 6 on the words that [`fold_confusables`] leaves.
+/// Steps 3 to 6 on the words that [`fold_confusables`] leaves, in one pass
+/// over what the decoration leaves: the stem (up to the last letter; a
+/// separator is none) folded as it is read, separators dropped, then the
+/// digits of the suffix.
 fn fold<L: Letter>(words: &[L]) -> String {
-    let chars: Chars<L> = strip_decoration(words).iter().copied().filter(|&c| c != L::SEP).collect();
-    let stem_end = chars.iter().rposition(|&c| c.is_letter()).map_or(0, |i| i + 1);
-    let mut out = String::with_capacity(chars.len());
-    fold_stem(&chars[..stem_end], &mut out);
-    chars[stem_end..].iter().filter(|c| c.is_ascii_digit()).for_each(|c| c.push_to(&mut out));
+    let kept = strip_decoration(words);
+    let stem_end = kept.iter().rposition(|&c| c.is_letter()).map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(kept.len());
+    fold_stem(kept[..stem_end].iter().copied().filter(|&c| c != L::SEP), &mut out);
+    kept[stem_end..].iter().filter(|c| c.is_ascii_digit()).for_each(|c| c.push_to(&mut out));
     out
 }
 
@@ -225,7 +228,7 @@ impl Letter for u8 {
     const X: u8 = b'x';
 
     fn is_kept(self) -> bool {
-        char::from(self).is_kept()
+        self.is_ascii_alphanumeric() || matches!(self, b'@' | b'$' | b'|' | b'!')
     }
 
     fn is_letter(self) -> bool {
@@ -237,7 +240,15 @@ impl Letter for u8 {
     }
 
     fn leet(self) -> u8 {
-        char::from(self).leet() as u8
+        match self {
+            b'4' | b'@' => b'a',
+            b'3' => b'e',
+            b'1' | b'l' | b'|' | b'!' => b'i',
+            b'0' => b'o',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        }
     }
 
     fn push_to(self, out: &mut String) {
@@ -344,15 +355,26 @@ fn strip_decoration<L: Letter>(s: &[L]) -> &[L] {
     &inner[start..end]
 }
 
-/// Steps 5 and 6 on the stem: elongations collapsed, then leet folded.
-fn fold_stem<L: Letter>(stem: &[L], out: &mut String) {
-    let mut i = 0;
-    while i < stem.len() {
-        let c = stem[i];
-        let run = stem[i..].iter().take_while(|&&d| d == c).count();
+/// Steps 5 and 6 on the stem's characters: elongations collapsed, then
+/// leet folded.
+fn fold_stem<L: Letter>(stem: impl Iterator<Item = L>, out: &mut String) {
+    let push_run = |c: L, run: usize, out: &mut String| {
         let keep = if run >= 3 && c.is_letter() { 1 } else { run };
         (0..keep).for_each(|_| c.leet().push_to(out));
-        i += run;
+    };
+    let mut run: Option<(L, usize)> = None;
+    for c in stem {
+        run = match run {
+            Some((last, n)) if last == c => Some((last, n + 1)),
+            Some((last, n)) => {
+                push_run(last, n, out);
+                Some((c, 1))
+            }
+            None => Some((c, 1)),
+        };
+    }
+    if let Some((last, n)) = run {
+        push_run(last, n, out);
     }
 }
 
@@ -507,6 +529,15 @@ mod tests {
         Some(chars.into_iter().collect())
     }
 
+    #[test]
+    fn ascii_bytes_read_as_their_characters() {
+        for byte in 0u8..128 {
+            let c = char::from(byte);
+            assert_eq!(byte.is_kept(), c.is_kept(), "{c:?}");
+            assert_eq!(char::from(byte.leet()), c.leet(), "{c:?}");
+        }
+    }
+
     proptest! {
         #[test]
         fn a_stem_and_its_one_slip_share_an_ngram(
@@ -517,6 +548,35 @@ mod tests {
             if let Some(other) = slipped(&stem, slip, at, letter) {
                 let mine = grams(&stem);
                 prop_assert!(grams(&other).iter().any(|g| mine.contains(g)), "{stem} / {other}: {mine:?}");
+            }
+        }
+
+        /// The one-pass fold against the rules' steps one after the other,
+        /// as it was written before.
+        #[test]
+        fn folding_in_one_pass_follows_the_steps(handle in "[xX_ .4310@$|!~*a-zé]{0,20}[0-9]{0,3}", any in "\\PC{0,24}") {
+            fn by_steps<L: Letter>(words: &[L]) -> String {
+                let chars: Chars<L> = strip_decoration(words).iter().copied().filter(|&c| c != L::SEP).collect();
+                let stem_end = chars.iter().rposition(|&c| c.is_letter()).map_or(0, |i| i + 1);
+                let (stem, mut out) = (&chars[..stem_end], String::new());
+                let mut i = 0;
+                while i < stem.len() {
+                    let c = stem[i];
+                    let run = stem[i..].iter().take_while(|&&d| d == c).count();
+                    let keep = if run >= 3 && c.is_letter() { 1 } else { run };
+                    (0..keep).for_each(|_| c.leet().push_to(&mut out));
+                    i += run;
+                }
+                chars[stem_end..].iter().filter(|c| c.is_ascii_digit()).for_each(|c| c.push_to(&mut out));
+                out
+            }
+            for handle in [handle, any] {
+                let words = fold_confusables(&handle);
+                prop_assert_eq!(fold(&words), by_steps(&words), "{}", handle);
+                if handle.is_ascii() {
+                    let bytes = fold_ascii(&handle);
+                    prop_assert_eq!(fold(&bytes), by_steps(&bytes), "{}", handle);
+                }
             }
         }
 
