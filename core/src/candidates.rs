@@ -10,7 +10,7 @@
 //! (`ande`, `nder`, `ders`, `erso`) share one thing, a common name, and at a
 //! million records such pairs were three candidates in five, with hardly a
 //! match among them. A weak key's block of more than [`MAX_WEAK_BLOCK`]
-//! //! records counts for nothing ([`block_limit`]): when such blocks counted
+//! records counts for nothing ([`block_limit`]): when such blocks counted
 //! for a quarter, four of them making a pair, they held six in seven of the
 //! pairs counted in blocks at a million records (143M; 22M without them),
 //! for 0.4% of the candidates and the same F1.
