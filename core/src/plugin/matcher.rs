@@ -271,6 +271,29 @@ impl Matcher {
     }
 }
 
+/// At pair `i` of `pairs`, asks for what the pairs 4 to 24 after it read
+/// of their second record's values of `attribute`, along the chain from the
+/// record to the strings: the second records lie anywhere in memory, and
+/// copying their values into a batch waited on each step.
+fn ask_ahead(records: &[Record], attribute: usize, pairs: &[(RecordIndex, RecordIndex)], i: usize) {
+    let record = |d: usize| pairs.get(i + d).and_then(|&(_, y)| records.get(y as usize));
+    if let Some(r) = record(24) {
+        prefetch::line(r);
+    }
+    if let Some(r) = record(16) {
+        prefetch::line(r.values.as_ptr().wrapping_add(attribute));
+        prefetch::line(r.normalized.as_ptr().wrapping_add(attribute));
+    }
+    let lists = |d: usize| record(d).map(|r| (&r.values[attribute], &r.normalized[attribute]));
+    if let Some((raw, normalized)) = lists(8) {
+        prefetch::line(raw.as_ptr());
+        prefetch::line(normalized.as_ptr());
+    }
+    if let Some((raw, normalized)) = lists(4) {
+        raw.iter().chain(normalized).for_each(|value| prefetch::line(value.as_ptr()));
+    }
+}
+
 /// A matcher comparison's verdicts on a run's candidate pairs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
@@ -301,6 +324,7 @@ pub struct FailedBatch {
 }
 
 use crate::compare::Level;
+use crate::prefetch;
 use crate::record::{Record, RecordIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -332,6 +356,7 @@ impl Matcher {
                 let mut sent = Vec::new();
                 let mut which = Vec::new();
                 for (i, &(x, y)) in batch.iter().enumerate() {
+                    ask_ahead(records, attribute, batch, i);
                     let (rx, ry) = (&records[x as usize], &records[y as usize]);
                     if rx.values[attribute].is_empty() || ry.values[attribute].is_empty() {
                         continue;
