@@ -207,15 +207,8 @@ impl Letter for char {
     }
 
     fn leet(self) -> char {
-        match self {
-            '4' | '@' => 'a',
-            '3' => 'e',
-            '1' | 'l' | '|' | '!' => 'i',
-            '0' => 'o',
-            '5' | '$' => 's',
-            '7' => 't',
-            c => c,
-        }
+        // Every leet character is ASCII: the table is the byte's.
+        if self.is_ascii() { char::from((self as u8).leet()) } else { self }
     }
 
     fn push_to(self, out: &mut String) {
@@ -228,7 +221,7 @@ impl Letter for u8 {
     const X: u8 = b'x';
 
     fn is_kept(self) -> bool {
-        self.is_ascii_alphanumeric() || matches!(self, b'@' | b'$' | b'|' | b'!')
+        self.is_ascii_alphanumeric() || is_leet_symbol(char::from(self))
     }
 
     fn is_letter(self) -> bool {
@@ -530,11 +523,9 @@ mod tests {
     }
 
     #[test]
-    fn ascii_bytes_read_as_their_characters() {
+    fn ascii_bytes_are_kept_as_their_characters() {
         for byte in 0u8..128 {
-            let c = char::from(byte);
-            assert_eq!(byte.is_kept(), c.is_kept(), "{c:?}");
-            assert_eq!(char::from(byte.leet()), c.leet(), "{c:?}");
+            assert_eq!(byte.is_kept(), char::from(byte).is_kept(), "{:?}", char::from(byte));
         }
     }
 
