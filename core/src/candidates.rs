@@ -87,14 +87,16 @@ pub fn block_limit(strength: Strength, max_block_size: u64) -> u64 {
 /// Records handled per step of a thread.
 const CHUNK: usize = 2048;
 
-/// What a shared block adds to a pair's count; a pair reaching
-/// [`CANDIDATE`] is a candidate.
-fn weight(size: usize, strength: Strength) -> u8 {
+/// What a shared block of `size` records adds to a pair's count (nothing
+/// over its [`block_limit`]); a pair reaching [`CANDIDATE`] is a candidate.
+fn weight(size: u64, strength: Strength, max_block_size: u64) -> u8 {
+    if size > block_limit(strength, max_block_size) {
+        return 0;
+    }
     match strength {
         Strength::Strong => CANDIDATE,
-        Strength::Weak if size <= TELLING_WEAK_BLOCK => CANDIDATE,
-        Strength::Weak if size as u64 <= MAX_WEAK_BLOCK => CANDIDATE / 2,
-        Strength::Weak => 0,
+        Strength::Weak if size <= TELLING_WEAK_BLOCK as u64 => CANDIDATE,
+        Strength::Weak => CANDIDATE / 2,
     }
 }
 
@@ -150,9 +152,7 @@ fn end_key(tally: &mut [Tally], in_key: &mut Vec<RecordIndex>, touched: &mut Vec
 /// counts for less in the rule: pairs that were candidates through it may
 /// no longer be.
 pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64) -> bool {
-    let counts =
-        |size: u64| if size > block_limit(strength, max_block_size) { 0 } else { weight(size as usize, strength) };
-    before >= 2 && counts(after) < counts(before)
+    before >= 2 && weight(after, strength, max_block_size) < weight(before, strength, max_block_size)
 }
 
 /// Whether two records sharing these blocks (key name, size and strength
@@ -163,10 +163,8 @@ pub fn weakens(before: u64, after: u64, strength: Strength, max_block_size: u64)
 pub fn shares_enough<'a>(shared: impl IntoIterator<Item = (&'a [u8], u64, Strength)>, max_block_size: u64) -> bool {
     let mut best: BTreeMap<&[u8], u8> = BTreeMap::new();
     for (key, size, strength) in shared {
-        if size <= block_limit(strength, max_block_size) {
-            let weight = weight(size as usize, strength);
-            best.entry(key).and_modify(|w| *w = (*w).max(weight)).or_insert(weight);
-        }
+        let weight = weight(size, strength, max_block_size);
+        best.entry(key).and_modify(|w| *w = (*w).max(weight)).or_insert(weight);
     }
     best.values().map(|&w| u32::from(w)).sum::<u32>() >= u32::from(CANDIDATE)
 }
@@ -225,10 +223,10 @@ pub fn candidate_pairs_from(
                         let followed =
                             mine.get(i + 1).is_some_and(|next| blocks.key(next.block as usize) == blocks.key(block));
                         let members = blocks.block(block);
-                        let weight = weight(members.len(), blocks.strength(block));
+                        let weight = weight(members.len() as u64, blocks.strength(block), max_block_size);
                         // Partners: the records before `first` (none in a run)
-                        // and the later ones; none in a block that counts for
-                        // nothing (the index leaves those out).
+                        // and the later ones; none in a block over its limit
+                        // (the index leaves those out).
                         let (earlier, later) = match (weight, first) {
                             (0, _) => (&[][..], &[][..]),
                             (_, 0) => (&[][..], &members[membership.position as usize + 1..]),
