@@ -187,11 +187,11 @@ impl fmt::Display for Term {
 /// How much two records sharing a key say about being one person.
 ///
 /// A strong key (an email address, a card number, a handle's skeleton) is
-/// enough for a candidate pair on its own. A weak key (a name token, an
-/// n-gram of a handle, an IP address) is shared by strangers as the data
-/// grows: a pair sharing only weak keys becomes a candidate when it shares
-/// two of them, or one block small enough to be telling (see `candidates`);
-/// the terms of one key (a handle's n-grams) count as one.
+/// enough for a candidate pair in a block of up to the job's
+/// `max_block_size` records. A weak key (a name token, an n-gram of a
+/// handle, an IP address) is shared by strangers as the data grows: it is
+/// enough only in a block small enough to be telling, of at most
+/// [`crate::candidates::MAX_WEAK_BLOCK`] records (see `candidates`).
 /// This keeps the pairs per record bounded at a million records, where
 /// every n-gram and common name is shared by hundreds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -199,7 +199,7 @@ impl fmt::Display for Term {
 pub enum Strength {
     /// Enough on its own.
     Strong,
-    /// Enough with another weak key, or in a small block.
+    /// Enough in a small block only.
     Weak,
 }
 

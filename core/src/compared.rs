@@ -5,7 +5,7 @@
 //!
 //! Each generation keeps the pairs that are candidates after it in
 //! `gen-NNNN/store/pairs.bin`: a run's, then after an ingest the earlier
-//! ones still candidates (a block that grew may count for less) and those
+//! ones still candidates (a block that grew may stop counting) and those
 //! with a new record. The format is written by hand because it is tiny and read in one pass: a JSON
 //! header line (`width`, `pairs`, each matcher comparison's rule ids), then
 //! per pair its two record numbers (u32, little-endian), its `width` levels

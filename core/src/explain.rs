@@ -220,7 +220,7 @@ pub fn explain(output: &Path, a: &str, b: &str) -> Result<Explanation> {
     }
     let compared = (job.within_source || ra.source != rb.source)
         && candidates::shares_enough(
-            shared.iter().map(|(term, size)| (term.name.as_bytes(), *size, term.strength)),
+            shared.iter().map(|(term, size)| (*size, term.strength)),
             job.blocking.max_block_size,
         );
     let shared_keys: Vec<String> =
@@ -324,7 +324,7 @@ impl std::fmt::Display for Explanation {
         } else if !self.shared_keys.is_empty() {
             writeln!(
                 f,
-                "  never a candidate pair: the keys it shares are too weak alone: {}",
+                "  never a candidate pair: every block it shares holds too many records: {}",
                 self.shared_keys.join(", ")
             )?;
             writeln!(f, "    {a}: {}", self.keys_a.join(", "))?;

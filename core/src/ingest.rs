@@ -8,7 +8,7 @@
 //!    the store's records;
 //! 2. finds their candidates in the store's index and among themselves, with
 //!    the run's blocking rule ([`Store::additions`]), and checks again the
-//!    store's candidate pairs whose blocks grew enough to count for less;
+//!    store's candidate pairs whose blocks grew past their size limit;
 //! 3. compares the new pairs with the run's comparisons, trains the model
 //!    again on every candidate's comparison vector (the store keeps them, so
 //!    no old pair is compared again) and a random sample that adds pairs with
@@ -197,7 +197,7 @@ impl Ingest<'_> {
         })?;
         let pairs_compared = fresh.pairs.len() as u64;
         // The candidates now: the store's that still are (a block that grew
-        // may count for less) and these.
+        // may stop counting) and these.
         let compared = self.stage("load pairs", |_| {
             let mut compared = Compared::read(&compared::path(&folder), width)?;
             let keep = still_candidates(&compared.pairs, &additions, &records, &all, &store)?;
@@ -418,7 +418,7 @@ pub(crate) fn sources_in_store(stored: &Job, job: &Job) -> std::result::Result<V
 }
 
 /// Which of the store's candidate `pairs` still are after the additions:
-/// those sharing blocks that count for less are checked again with the
+/// those sharing blocks that stop counting are checked again with the
 /// blocks' new sizes, the others are kept as they are.
 fn still_candidates(
     pairs: &[(RecordIndex, RecordIndex)],
@@ -456,7 +456,7 @@ fn still_candidates(
                     size
                 }
             };
-            shared.push((term.name.as_bytes(), size, term.strength));
+            shared.push((size, term.strength));
         }
         keep.push(candidates::shares_enough(shared, job.blocking.max_block_size));
     }

@@ -24,11 +24,11 @@ fn explanations_of_the_four_kinds_of_pair() {
     let never = explain(out, "forum:F000001", "forum:F000002");
     assert!(never.contains("never a candidate pair"), "{never}");
     insta::assert_snapshot!("never_compared", never);
-    // Two Jameses share only a weak key in a block of 72: not a candidate,
-    // and the explanation says why.
+    // Two Jameses share only a weak key in a block of 72, over the weak
+    // keys' limit: not a candidate, and the explanation says why.
     let weak = explain(out, "chat:c-77", "payments:P-00014");
     assert!(weak.contains(": never compared"), "{weak}");
-    assert!(weak.contains("too weak alone: name.token=james (weak, 72 records)"), "{weak}");
+    assert!(weak.contains("holds too many records: name.token=james (weak, 72 records)"), "{weak}");
 
     let json: serde_json::Value = serde_json::from_str(&sleuth_ok(&[
         "explain",

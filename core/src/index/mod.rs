@@ -64,90 +64,41 @@ pub struct Blocks {
     starts: Vec<usize>,
     /// Blocks before this one are strong keys', the rest weak keys'.
     first_weak: usize,
-    /// Block `i`'s key: blocks of one key come one after the other and
-    /// share a number, counted up from 0 as the key changes.
-    keys_of_blocks: Vec<u32>,
-    /// The name of the first block's key, and of the last one's, to tell
-    /// when the next one changes (and whether appended blocks go on with
-    /// the last key).
-    first_key: Vec<u8>,
-    last_key: Vec<u8>,
     /// Blocks over their size limit, skipped: key and size, largest first.
     pub oversized: Vec<(String, u64)>,
 }
 
 impl Default for Blocks {
     fn default() -> Self {
-        Blocks {
-            keys: 0,
-            members: Vec::new(),
-            starts: vec![0],
-            first_weak: 0,
-            keys_of_blocks: Vec::new(),
-            first_key: Vec::new(),
-            last_key: Vec::new(),
-            oversized: Vec::new(),
-        }
+        Blocks { keys: 0, members: Vec::new(), starts: vec![0], first_weak: 0, oversized: Vec::new() }
     }
 }
 
 impl Blocks {
-    /// Adds a block (sorted records) of the key named `key` (the name of
-    /// its term, `username.ngram` of `username.ngram=ande`) after the
-    /// others; strong blocks must all come before the first weak one, and a
-    /// key's blocks one after the other (as terms in order are).
-    pub fn push(&mut self, records: &[RecordIndex], strength: Strength, key: &[u8]) {
+    /// Adds a block (sorted records) after the others; strong blocks must
+    /// all come before the first weak one.
+    pub fn push(&mut self, records: &[RecordIndex], strength: Strength) {
         debug_assert!(records.is_sorted());
-        let number = self.number_of(key, strength);
         if strength == Strength::Strong {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
             self.first_weak += 1;
         }
-        if self.keys_of_blocks.is_empty() {
-            self.first_key = key.to_vec();
-        }
-        if self.last_key != key {
-            self.last_key.clear();
-            self.last_key.extend_from_slice(key);
-        }
-        self.keys_of_blocks.push(number);
         self.members.extend_from_slice(records);
         self.starts.push(self.members.len());
     }
 
     /// Adds `other`'s blocks after these (its strong ones, if any, must
-    /// come before any weak one here). Its first key is this one's last
-    /// when they have one name and strength: the terms of one key read in
-    /// two parts ([`Store::blocks`]).
+    /// come before any weak one here).
     fn append(&mut self, other: Blocks) {
         if other.first_weak > 0 {
             assert_eq!(self.first_weak, self.len(), "strong blocks come first");
         }
-        let (had_blocks, adds_blocks) = (!self.is_empty(), !other.is_empty());
-        let first_key = if adds_blocks { self.number_of(&other.first_key, other.strength(0)) } else { 0 };
         self.first_weak += other.first_weak;
         let offset = self.members.len();
         self.members.extend_from_slice(&other.members);
         self.starts.extend(other.starts[1..].iter().map(|s| s + offset));
-        self.keys_of_blocks.extend(other.keys_of_blocks.iter().map(|k| k + first_key));
-        if adds_blocks {
-            if !had_blocks {
-                self.first_key = other.first_key;
-            }
-            self.last_key = other.last_key;
-        }
         self.keys += other.keys;
         self.oversized.extend(other.oversized);
-    }
-
-    /// The number a block of key `key` with this strength, added now,
-    /// takes: the last block's when it goes on with that key, else the next.
-    fn number_of(&self, key: &[u8], strength: Strength) -> u32 {
-        match self.keys_of_blocks.last() {
-            Some(&last) if self.last_key == key && self.strength(self.len() - 1) == strength => last,
-            Some(&last) => last + 1,
-            None => 0,
-        }
     }
 
     /// The number of blocks.
@@ -170,11 +121,10 @@ impl Blocks {
         if i < self.first_weak { Strength::Strong } else { Strength::Weak }
     }
 
-    /// Asks the processor for what [`Self::block`] and [`Self::key`] of
-    /// block `i` read first, for a loop that gets there a few steps later.
+    /// Asks the processor for what [`Self::block`] of block `i` reads
+    /// first, for a loop that gets there a few steps later.
     pub(crate) fn prefetch(&self, i: usize) {
         crate::prefetch::line(&self.starts[i]);
-        crate::prefetch::line(&self.keys_of_blocks[i]);
     }
 
     /// Asks the processor for block `i`'s members from `from` on (its
@@ -183,12 +133,6 @@ impl Blocks {
         if let Some(member) = self.members.get(self.starts[i] + from) {
             crate::prefetch::line(member);
         }
-    }
-
-    /// Block `i`'s key, numbered: blocks of one key (`username.ngram`)
-    /// have one number, and numbers grow with the block's.
-    pub fn key(&self, i: usize) -> u32 {
-        self.keys_of_blocks[i]
     }
 
     /// Every block with its strength, in order.
@@ -202,7 +146,7 @@ impl Blocks {
 pub struct Additions {
     /// Every block holding a new record, with the store's records in it.
     pub blocks: Blocks,
-    /// The store's records of each block that now counts for less.
+    /// The store's records of each block that stops counting.
     pub weakened: Vec<Vec<RecordIndex>>,
     /// The new records per key term.
     pub added: BTreeMap<Term, u64>,
@@ -647,7 +591,7 @@ impl Store {
                 }
             }
             block.sort_unstable();
-            result.push(&block, key.strength, key.name.as_bytes());
+            result.push(&block, key.strength);
         }
         Ok(result)
     }
@@ -656,8 +600,8 @@ impl Store {
     /// after the store's) change in the blocks: for each key term they have,
     /// the store's records with it and theirs, strong keys' first (every
     /// block holding one of them, so the candidates they reach are the ones a
-    /// run over everything would find), and the blocks they make count for
-    /// less ([`candidates::weakens`]).
+    /// run over everything would find), and the blocks they make stop
+    /// counting ([`candidates::weakens`]).
     pub fn additions(
         &self,
         records: &[Record],
@@ -691,7 +635,7 @@ impl Store {
             } else if used {
                 let mut block = if weakens { members.clone() } else { std::mem::take(&mut members) };
                 block.extend(new.iter().copied());
-                additions.blocks.push(&block, term.strength, term.name.as_bytes());
+                additions.blocks.push(&block, term.strength);
             }
             if weakens {
                 additions.weakened.push(members);
@@ -988,7 +932,7 @@ mod tests {
         assert!(store.term_bounds(largest.as_deref(), 8).unwrap().len() > 2, "the n-grams are read in parts");
         assert!(whole.len() > 50 && !whole.oversized.is_empty());
         let described = |b: &Blocks| {
-            let blocks: Vec<_> = (0..b.len()).map(|i| (b.block(i).to_vec(), b.strength(i), b.key(i))).collect();
+            let blocks: Vec<_> = (0..b.len()).map(|i| (b.block(i).to_vec(), b.strength(i))).collect();
             (blocks, b.keys, b.oversized.clone())
         };
         assert_eq!(described(&parts), described(&whole));
