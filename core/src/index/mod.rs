@@ -470,8 +470,9 @@ impl Store {
     /// size, in parallel (a large field read whole, alongside the others,
     /// kept one thread busy alone for a third of the stage), sixteen a
     /// thread (four left one thread reading a last part alone: at a million
-    /// records 1.20 -> 1.12 s), and the parts joined in order. Blocks over their size limit ([`candidates::block_limit`]
-    /// of `max_block_size`) are named, not read.
+    /// records 1.20 -> 1.12 s), and the parts joined in order. Blocks over
+    /// their size limit ([`candidates::block_limit`] of `max_block_size`)
+    /// are named, not read.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let parts = rayon::current_num_threads() * 16;
         let largest = self.fields.keys.iter().map(|key| self.largest_terms(key)).collect::<Result<Vec<_>>>()?;
