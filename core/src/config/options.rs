@@ -195,7 +195,9 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct BlockingOptions {
     /// Blocks (records sharing one key) larger than this produce no pairs and
-    /// are reported in the summary. Default: 500.
+    /// are reported in the summary; a weak key's (a name token, an n-gram,
+    /// an IP) count only up to 16 records, or this when it is smaller.
+    /// Default: 500.
     pub max_block_size: Option<Spanned<u64>>,
     /// `[[blocking.key]]`: the keys to block on. When given, they replace the
     /// defaults derived from the attribute kinds.
