@@ -19,8 +19,9 @@
 //! scale, two records sharing a name and a birth date each held by 17–64
 //! records are no longer compared; such a job needs a key that is rare
 //! enough on its own (an id, or a key made of two values, which job files
-//! cannot yet declare). Before that, blocks of up to 64 counted a quarter; those
-//! held six in seven of the pairs counted in blocks for 0.4% of the candidates.
+//! cannot yet declare). Earlier still, weak blocks of more than 64 records
+//! counted a quarter, four keys' making a pair: they held six in seven of
+//! the pairs counted in blocks, for 0.4% of the candidates.
 //!
 //! The pairs are made record by record, straight from the blocks: each
 //! record gathers the later records of its blocks, then keeps each once.
