@@ -31,10 +31,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+use tantivy::postings::TermInfo;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
 };
-use tantivy::termdict::TermMerger;
+use tantivy::termdict::TermStreamer;
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, TERMINATED, doc,
 };
@@ -547,7 +548,7 @@ impl Store {
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(index_error(&self.path))?;
         let mut result = Blocks::default();
-        let (mut block, mut parts) = (Vec::new(), Vec::new());
+        let mut block = Vec::new();
         let inverted = segments
             .iter()
             .map(|segment| segment.inverted_index(key.field))
@@ -567,11 +568,10 @@ impl Store {
             })
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(io_index_error(&self.path))?;
-        let mut terms = TermMerger::new(streams);
+        let mut terms = SegmentTerms::new(streams);
         while terms.advance() {
             result.keys += 1;
-            parts.clear();
-            parts.extend(terms.current_segment_ords_and_term_infos());
+            let parts = &terms.parts;
             let size: u64 = parts.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
             if size < 2 {
                 continue;
@@ -581,7 +581,7 @@ impl Store {
                 continue;
             }
             block.clear();
-            for (segment, info) in &parts {
+            for (segment, info) in parts {
                 let mut postings = inverted[*segment]
                     .read_postings_from_terminfo(info, IndexRecordOption::Basic)
                     .map_err(io_index_error(&self.path))?;
@@ -825,6 +825,60 @@ struct Payload {
     generation: u32,
 }
 
+/// Every segment's terms of one field in order, each once with the
+/// segments holding it. tantivy's `TermMerger` does this through a binary
+/// heap that moves each stream (a few hundred bytes) in and out for every
+/// term: at a million records, moving them was most of reading the blocks'
+/// terms. With a handful of segments, the least key is found by looking at
+/// each stream's, and streams stay where they are.
+struct SegmentTerms<'a> {
+    /// The streams not yet ended, each with its segment.
+    streams: Vec<(usize, TermStreamer<'a>)>,
+    /// Whether the streams at the current key still have to be advanced.
+    started: bool,
+    /// The current key.
+    key: Vec<u8>,
+    /// The segments holding the current key, in segment order, with its
+    /// term info there.
+    parts: Vec<(usize, TermInfo)>,
+}
+
+impl<'a> SegmentTerms<'a> {
+    fn new(streams: Vec<TermStreamer<'a>>) -> SegmentTerms<'a> {
+        SegmentTerms {
+            streams: streams.into_iter().enumerate().collect(),
+            started: false,
+            key: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// Moves to the next key; `false` when every stream has ended.
+    fn advance(&mut self) -> bool {
+        let key = &self.key;
+        if self.started {
+            self.streams.retain_mut(|(_, stream)| stream.key() != key.as_slice() || stream.advance());
+        } else {
+            self.streams.retain_mut(|(_, stream)| stream.advance());
+            self.started = true;
+        }
+        let Some(least) = self.streams.iter().map(|(_, stream)| stream.key()).min() else { return false };
+        self.key.clear();
+        self.key.extend_from_slice(least);
+        self.parts.clear();
+        for (segment, stream) in &self.streams {
+            if stream.key() == self.key.as_slice() {
+                self.parts.push((*segment, stream.value().clone()));
+            }
+        }
+        true
+    }
+
+    fn key(&self) -> &[u8] {
+        &self.key
+    }
+}
+
 fn index_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
     move |e| Error::Index { path: path.to_path_buf(), message: e.to_string() }
 }
@@ -881,6 +935,47 @@ mod tests {
         assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
         let normalized_only = store.records(&sources, &attributes, &[false]).unwrap();
         assert!(normalized_only.iter().all(|r| r.values == [Vec::<String>::new()] && r.normalized.len() == 1));
+    }
+
+    #[test]
+    fn segment_terms_are_tantivys_merged_terms() {
+        // Four commits, four segments, keys in some of them, some in all.
+        let dir = tempfile::tempdir().unwrap();
+        let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, KeyMethod::Kind);
+        let store = Store::create(dir.path(), &keys).unwrap();
+        let words = ["anna", "jester", "sarah", "okafor", "dark", "angel", "wei"];
+        for commit in 0..4u32 {
+            let mut records: Vec<Record> = (0..40u32)
+                .map(|i| {
+                    let n = commit * 40 + i;
+                    let handle =
+                        format!("{}_{}{}", words[(n % 7) as usize], words[(n / 7 % 7) as usize], n % (3 + commit));
+                    let mut record = person(&n.to_string(), &handle);
+                    record.normalized = vec![vec![crate::normalize::username::normalize(&handle).unwrap()]];
+                    record
+                })
+                .collect();
+            store.write(&mut records, None, commit * 40, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        }
+        let searcher = store.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+        for key in &store.fields.keys {
+            let inverted: Vec<_> =
+                searcher.segment_readers().iter().map(|s| s.inverted_index(key.field).unwrap()).collect();
+            let streams = || inverted.iter().map(|i| i.terms().stream().unwrap()).collect::<Vec<_>>();
+            let mut theirs = tantivy::termdict::TermMerger::new(streams());
+            let mut ours = SegmentTerms::new(streams());
+            let mut terms = 0;
+            while theirs.advance() {
+                assert!(ours.advance(), "{}: ours ended first", key.name);
+                assert_eq!(ours.key(), theirs.key(), "{}", key.name);
+                let parts: Vec<(usize, TermInfo)> = theirs.current_segment_ords_and_term_infos().collect();
+                assert_eq!(ours.parts, parts, "{}", key.name);
+                terms += 1;
+            }
+            assert!(!ours.advance(), "{}: ours goes on", key.name);
+            assert!(terms > 0, "{}", key.name);
+        }
     }
 
     #[test]
