@@ -273,7 +273,13 @@ impl Store {
         }
         std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
         let (schema, fields) = schema(&key_names(keys));
-        let index = Index::create_in_dir(&path, schema).map_err(index_error(&path))?;
+        // The stored fields are not compressed (no compression feature), so a
+        // thread of their own per segment writer only hands blocks over: at a
+        // million records the index stage 9.17 -> 7.6 s without it (medians
+        // of four alternating runs, each pair in its favour).
+        let settings = tantivy::IndexSettings { docstore_compress_dedicated_thread: false, ..Default::default() };
+        let index =
+            Index::builder().schema(schema).settings(settings).create_in_dir(&path).map_err(index_error(&path))?;
         Ok(Store { index, path, fields, reader: OnceLock::new(), addresses: Mutex::new(None) })
     }
 
