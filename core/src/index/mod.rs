@@ -838,35 +838,29 @@ struct Payload {
 /// terms. With a handful of segments, the least key is found by looking at
 /// each stream's, and streams stay where they are.
 struct SegmentTerms<'a> {
-    /// The streams not yet ended, each with its segment.
+    /// The streams not yet ended, each with its segment, each on its next
+    /// key (or on the current one).
     streams: Vec<(usize, TermStreamer<'a>)>,
-    /// Whether the streams at the current key still have to be advanced.
-    started: bool,
     /// The current key.
     key: Vec<u8>,
     /// The segments holding the current key, in segment order, with its
-    /// term info there.
+    /// term info there; none before the first key.
     parts: Vec<(usize, TermInfo)>,
 }
 
 impl<'a> SegmentTerms<'a> {
     fn new(streams: Vec<TermStreamer<'a>>) -> SegmentTerms<'a> {
-        SegmentTerms {
-            streams: streams.into_iter().enumerate().collect(),
-            started: false,
-            key: Vec::new(),
-            parts: Vec::new(),
-        }
+        let mut streams: Vec<_> = streams.into_iter().enumerate().collect();
+        streams.retain_mut(|(_, stream)| stream.advance());
+        SegmentTerms { streams, key: Vec::new(), parts: Vec::new() }
     }
 
     /// Moves to the next key; `false` when every stream has ended.
     fn advance(&mut self) -> bool {
-        let key = &self.key;
-        if self.started {
+        if !self.parts.is_empty() {
+            // The streams on the current key move past it.
+            let key = &self.key;
             self.streams.retain_mut(|(_, stream)| stream.key() != key.as_slice() || stream.advance());
-        } else {
-            self.streams.retain_mut(|(_, stream)| stream.advance());
-            self.started = true;
         }
         let Some(least) = self.streams.iter().map(|(_, stream)| stream.key()).min() else { return false };
         self.key.clear();
