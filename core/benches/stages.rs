@@ -12,6 +12,7 @@ use sleuth_core::candidates::candidate_pairs;
 use sleuth_core::cluster;
 use sleuth_core::compare::{Prepared, comparison_vectors};
 use sleuth_core::config::Job;
+use sleuth_core::handles::Handles;
 use sleuth_core::index::Store;
 use sleuth_core::normalize::normalize_records;
 use sleuth_core::pipeline::{self, RunOptions};
@@ -47,7 +48,9 @@ fn stages(c: &mut Criterion) {
     let sources: Vec<u32> = records.iter().map(|r| r.source).collect();
     let blocks = demo.store.blocks(job.blocking.max_block_size).unwrap();
     let (pairs, _) = candidate_pairs(&blocks, &sources, job.within_source, job.blocking.max_block_size);
-    let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
+    let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
+    let handles = Handles::new(records, &kinds);
+    let prepared = Prepared::new(&job.comparisons, records, &handles, job.attributes.len());
     let vectors = comparison_vectors(&job.comparisons, records, &prepared, &pairs);
     let damping = Damping::new(&job.comparisons, records);
     let scorer = Scorer::new(&demo.model, &job.comparisons, records, &damping);
@@ -66,7 +69,7 @@ fn stages(c: &mut Criterion) {
     // Preparing the records' forms is part of the stage.
     group.bench_function("compare", |b| {
         b.iter(|| {
-            let prepared = Prepared::new(&job.comparisons, records, job.attributes.len());
+            let prepared = Prepared::new(&job.comparisons, records, &handles, job.attributes.len());
             comparison_vectors(&job.comparisons, records, &prepared, black_box(&pairs))
         })
     });

@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare;
+use crate::handles;
 use crate::normalize;
 use crate::record::{AttributeKind, Record};
 
@@ -66,7 +66,7 @@ pub struct BlockingKey {
     names: Vec<(&'static str, String, Strength)>,
 }
 
-/// The family of a name's handles (see [`compare::handle::name_handles`]),
+/// The family of a name's handles (see [`crate::compare::handle::name_handles`]),
 /// blocked beside the kind's own keys.
 const NAME_HANDLES: &str = "handles";
 
@@ -110,6 +110,18 @@ impl BlockingKey {
     /// value: the name it goes under (one of [`Self::names`]), the key's
     /// value and how much sharing it says ([`Strength`]).
     pub fn terms(&self, value: &str, emit: &mut dyn FnMut(&str, &str, Strength)) {
+        let handles = if self.method == KeyMethod::Kind { handles::of_value(self.kind, value) } else { Vec::new() };
+        self.terms_with(value, &mut handles.iter().map(String::as_str), emit);
+    }
+
+    /// [`Self::terms`] of a value whose [handles](handles::of_value) are
+    /// made: `handles`.
+    pub fn terms_with<'h>(
+        &self,
+        value: &str,
+        handles: &mut dyn Iterator<Item = &'h str>,
+        emit: &mut dyn FnMut(&str, &str, Strength),
+    ) {
         if self.method != KeyMethod::Kind {
             let (_, name, strength) = &self.names[0];
             return self.values(value, &mut |key| emit(name, key, *strength));
@@ -119,12 +131,7 @@ impl BlockingKey {
                 self.names.iter().find(|(f, _, _)| *f == family).expect("a kind emits only its KEY_FAMILIES");
             emit(name, key, *strength);
         };
-        kind_keys(self.kind, value, &mut family_term);
-        if self.kind == AttributeKind::Name {
-            for handle in compare::handle::name_handles(value) {
-                family_term(NAME_HANDLES, &handle);
-            }
-        }
+        kind_keys(self.kind, value, handles, &mut family_term);
     }
 
     /// Adds the terms of one normalized value to `terms`.
@@ -258,17 +265,26 @@ fn kind_families(kind: AttributeKind) -> &'static [&'static str] {
     }
 }
 
-/// The kind's own keys of one normalized value: `emit(family, key)`.
-fn kind_keys(kind: AttributeKind, value: &str, emit: &mut dyn FnMut(&str, &str)) {
+/// The kind's own keys of one normalized value, and a name's handles:
+/// `emit(family, key)`; `handles` are the value's [`handles::of_value`].
+fn kind_keys<'h>(
+    kind: AttributeKind,
+    value: &str,
+    handles: &mut dyn Iterator<Item = &'h str>,
+    emit: &mut dyn FnMut(&str, &str),
+) {
     use AttributeKind::*;
     match kind {
-        Username => normalize::username::blocking_keys(value, emit),
-        Email => normalize::email::blocking_keys(value, emit),
+        Username => normalize::username::skeleton_keys(handles.next().unwrap_or(""), emit),
+        Email => normalize::email::address_keys(value, handles.next(), emit),
+        Name => {
+            normalize::name::blocking_keys(value, emit);
+            handles.for_each(|handle| emit(NAME_HANDLES, handle));
+        }
         Phone => normalize::phone::blocking_keys(value, emit),
         Card => normalize::card::blocking_keys(value, emit),
         Iban => normalize::iban::blocking_keys(value, emit),
         CryptoWallet => normalize::wallet::blocking_keys(value, emit),
-        Name => normalize::name::blocking_keys(value, emit),
         Ip => normalize::ip::blocking_keys(value, emit),
         Date | Postcode | Address | Text | Id => emit("value", value),
     }

@@ -246,7 +246,7 @@ impl Ingest<'_> {
             Ok((ids, changes, aliases, splits))
         })?;
         let (relationships, hubs) =
-            self.stage("relate", |_| Ok(relationships::find(&all.attributes, &names, &records, &ids, &near)))?;
+            self.stage("relate", |_| Ok(relationships::find(&all.attributes, &names, &records, None, &ids, &near)))?;
 
         let last_entity =
             ids.iter().copied().max().unwrap_or(0).max(summary["last_entity"].as_u64().unwrap_or(0) as u32);
@@ -335,6 +335,7 @@ impl Ingest<'_> {
         // outputs, in one commit.
         store.write(
             &mut records[first as usize..],
+            None,
             None,
             first,
             &names,

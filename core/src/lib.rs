@@ -34,6 +34,7 @@ pub mod eval;
 pub mod explain;
 pub mod generation;
 pub mod graph;
+pub mod handles;
 pub mod index;
 pub mod ingest;
 pub mod normalize;

@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::eval;
 use crate::generation;
 use crate::graph;
+use crate::handles::Handles;
 use crate::index::Store;
 use crate::normalize;
 use crate::output::{self, BlockingSummary, Counts, JobSummary, Link, PluginSummary, SourceSummary, Summary};
@@ -130,10 +131,13 @@ impl Run<'_> {
 
         let (mut records, mut rejects, mut sources) = self.stage("read", |run| run.read())?;
         let row_rejects = rejects.len();
-        let flags = self.stage("normalize", |_| {
+        // The records' handles are made with their normalized values, once
+        // for the stages that read them (index, compare, relate).
+        let (flags, handles) = self.stage("normalize", |_| {
             let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
             let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
-            Ok(normalize::normalize_records(&mut records, &kinds, &contexts))
+            let flags = normalize::normalize_records(&mut records, &kinds, &contexts);
+            Ok((flags, Handles::new(&records, &kinds)))
         })?;
         let store = self.stage("index", |run| {
             let store = Store::create(run.output, &job.blocking.keys)?;
@@ -144,6 +148,7 @@ impl Run<'_> {
             let keep_raw = raw_values_read(job);
             store.write(
                 &mut records,
+                Some(&handles),
                 Some(&keep_raw),
                 0,
                 &source_names,
@@ -163,7 +168,7 @@ impl Run<'_> {
         })?;
         info!(pairs = pairs.len(), "candidate pairs");
         let (vectors, evidence, prepared) = self.stage("compare", |_| {
-            let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
+            let prepared = Prepared::new(&job.comparisons, &records, &handles, job.attributes.len());
             let bar = progress::bar("compare", pairs.len() as u64);
             let width = job.comparisons.len();
             let mut vectors = Vec::with_capacity(pairs.len() * width);
@@ -208,8 +213,9 @@ impl Run<'_> {
                 }
             })
             .collect();
-        let (relationships, hubs) = self
-            .stage("relate", |_| Ok(relationships::find(&job.attributes, &source_names, &records, &entities, &near)))?;
+        let (relationships, hubs) = self.stage("relate", |_| {
+            Ok(relationships::find(&job.attributes, &source_names, &records, Some(&handles), &entities, &near))
+        })?;
         let folder = generation::begin(self.output, 1)?;
         self.stage("write", |_| {
             output::write_in_parallel(&[

@@ -10,6 +10,7 @@
 //! sharing the value, so a value two people share counts for more than one
 //! five people share; a near match's strength is its match probability.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Attribute;
-use crate::normalize::{email, username};
+use crate::handles::{self, Handles};
 use crate::record::{AttributeKind, Record, RecordIndex};
 
 /// Entities sharing one value at most, for it to relate them.
@@ -179,7 +180,7 @@ fn shared_value(run: &[(Kind, u64, &str, u32, RecordIndex)]) -> Option<Found> {
 /// The relationships of the entities with one handle as an email's local
 /// part and as a username (`run`: its holders, emails first), or its hub;
 /// `None` when one entity holds it.
-fn shared_handle(run: &[(u64, String, bool, u32, RecordIndex)]) -> Option<Found> {
+fn shared_handle(run: &[(u64, Cow<str>, bool, u32, RecordIndex)]) -> Option<Found> {
     if run.iter().all(|h| h.3 == run[0].3) {
         return None;
     }
@@ -189,7 +190,11 @@ fn shared_handle(run: &[(u64, String, bool, u32, RecordIndex)]) -> Option<Found>
         (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
     let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
     if entities.len() > MAX_SHARING {
-        return Some(Found::Hub(Hub { kind: Kind::EmailUsername, value: handle.clone(), entities: entities.len() }));
+        return Some(Found::Hub(Hub {
+            kind: Kind::EmailUsername,
+            value: handle.to_string(),
+            entities: entities.len(),
+        }));
     }
     let mut found = Vec::new();
     for (x, records_x) in &by_email {
@@ -203,7 +208,7 @@ fn shared_handle(run: &[(u64, String, bool, u32, RecordIndex)]) -> Option<Found>
                 a,
                 b,
                 kind: Kind::EmailUsername,
-                via: handle.clone(),
+                via: handle.to_string(),
                 strength: Kind::EmailUsername.base_strength() / (entities.len() - 1) as f64,
                 records_a: records_a.clone(),
                 records_b: records_b.clone(),
@@ -232,11 +237,13 @@ fn full_card(value: &str) -> bool {
 
 /// The relationships between the entities of `records` (`entities[r]` is
 /// record `r`'s entity; `attributes` and `sources` the job's), sorted, and
-/// the hub values left out.
+/// the hub values left out. The records' handles are read from `handles`
+/// when given (made for these `records`), else made.
 pub fn find(
     attributes: &[Attribute],
     sources: &[String],
     records: &[Record],
+    handles: Option<&Handles>,
     entities: &[u32],
     near: &[NearPair],
 ) -> (Vec<Relationship>, Vec<Hub>) {
@@ -260,16 +267,21 @@ pub fn find(
         })
         .collect();
     values.par_sort_unstable();
-    let mut handles: Vec<(u64, String, bool, u32, RecordIndex)> = records
+    let mut found_handles: Vec<(u64, Cow<str>, bool, u32, RecordIndex)> = records
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
-            attributes.iter().zip(&record.normalized).flat_map(move |(attribute, values)| {
-                values.iter().filter_map(move |value| {
-                    let (handle, from_username) = match attribute.kind {
-                        AttributeKind::Email => (email::local_skeleton(value)?, false),
-                        AttributeKind::Username => (username::skeleton(value), true),
+            attributes.iter().zip(&record.normalized).enumerate().flat_map(move |(k, (attribute, values))| {
+                values.iter().enumerate().filter_map(move |(i, value)| {
+                    let from_username = match attribute.kind {
+                        AttributeKind::Email => false,
+                        AttributeKind::Username => true,
                         _ => return None,
+                    };
+                    // A username's skeleton, an address's local skeleton.
+                    let handle = match handles.and_then(|h| h.of(r as RecordIndex, k, i)) {
+                        Some(mut made) => Cow::Borrowed(made.next()?),
+                        None => Cow::Owned(handles::of_value(attribute.kind, value).into_iter().next()?),
                     };
                     (handle.chars().count() >= MIN_HANDLE).then_some((
                         hash(&handle),
@@ -282,12 +294,12 @@ pub fn find(
             })
         })
         .collect();
-    handles.par_sort_unstable();
+    found_handles.par_sort_unstable();
     // Runs are turned into relationships in parallel (this loop was half the
     // stage, on one thread); the hubs and relationships come out in the
     // runs' order (rayon's collect keeps it), then sorted (stably) as before.
     let shared: Vec<Found> = values.par_chunk_by(|x, y| (x.0, x.2) == (y.0, y.2)).filter_map(shared_value).collect();
-    let handled: Vec<Found> = handles.par_chunk_by(|x, y| x.1 == y.1).filter_map(shared_handle).collect();
+    let handled: Vec<Found> = found_handles.par_chunk_by(|x, y| x.1 == y.1).filter_map(shared_handle).collect();
     let mut relationships = Vec::new();
     let mut hubs = Vec::new();
     for found in shared.into_iter().chain(handled) {
@@ -347,7 +359,7 @@ mod tests {
             records.push(record(0, &format!("v{i}"), vec![vec![], vec!["10.0.0.1"]]));
         }
         let entities: Vec<u32> = (1..=records.len() as u32).collect();
-        let (relationships, hubs) = find(&attributes, &["s".into()], &records, &entities, &[]);
+        let (relationships, hubs) = find(&attributes, &["s".into()], &records, None, &entities, &[]);
         assert_eq!(relationships.len(), 1, "{relationships:?}");
         assert_eq!((relationships[0].a, relationships[0].b, relationships[0].kind), (1, 2, Kind::SharedCard));
         assert_eq!(relationships[0].via, "4111111111111111");
@@ -356,11 +368,30 @@ mod tests {
     }
 
     #[test]
+    fn an_address_and_a_username_of_one_handle_relate_whether_handles_are_made_or_read() {
+        let kinds = [AttributeKind::Email, AttributeKind::Username];
+        let attributes = attributes(&kinds);
+        let records = vec![
+            record(0, "a", vec![vec!["dark.angel99@gmail.com"], vec![]]),
+            record(0, "b", vec![vec![], vec!["d4rk_angel99"]]),
+            record(0, "c", vec![vec!["sarah@gmail.com"], vec!["bob"]]),
+        ];
+        let handles = Handles::new(&records, &kinds);
+        let made = find(&attributes, &["s".into()], &records, None, &[1, 2, 3], &[]);
+        let read = find(&attributes, &["s".into()], &records, Some(&handles), &[1, 2, 3], &[]);
+        assert_eq!(made, read);
+        let (relationships, _) = read;
+        assert_eq!(relationships.len(), 1, "{relationships:?}");
+        assert_eq!((relationships[0].a, relationships[0].b, relationships[0].kind), (1, 2, Kind::EmailUsername));
+        assert_eq!(relationships[0].via, "darkangei99");
+    }
+
+    #[test]
     fn records_of_one_entity_relate_nothing() {
         let attributes = attributes(&[AttributeKind::Card]);
         let records =
             vec![record(0, "a", vec![vec!["4111111111111111"]]), record(0, "b", vec![vec!["4111111111111111"]])];
-        let (relationships, hubs) = find(&attributes, &["s".into()], &records, &[1, 1], &[]);
+        let (relationships, hubs) = find(&attributes, &["s".into()], &records, None, &[1, 1], &[]);
         assert!(relationships.is_empty() && hubs.is_empty());
     }
 }

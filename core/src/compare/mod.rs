@@ -350,6 +350,7 @@ pub fn comparison_vectors(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handles::Handles;
 
     fn values(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -409,12 +410,16 @@ mod tests {
         let username_first = [record(&[], &["darkangel99"]), record(&["dark.angel99@gmail.com"], &[])];
         let email_first = [record(&["dark.angel99@gmail.com"], &[]), record(&[], &["darkangel99"])];
         for records in [&username_first, &email_first] {
-            for prepared in [Prepared::new(std::slice::from_ref(&comparison), records, 2), Prepared::default()] {
+            let handles = Handles::new(records, &[AttributeKind::Email, AttributeKind::Username]);
+            for prepared in
+                [Prepared::new(std::slice::from_ref(&comparison), records, &handles, 2), Prepared::default()]
+            {
                 assert_eq!(comparison.compare_records(records, &prepared, (0, 1)), skeleton);
             }
         }
         let strangers = [record(&["mike@gmail.com"], &["darkangel99"]), record(&["sarah@gmail.com"], &["bob"])];
-        let prepared = Prepared::new(std::slice::from_ref(&comparison), &strangers, 2);
+        let handles = Handles::new(&strangers, &[AttributeKind::Email, AttributeKind::Username]);
+        let prepared = Prepared::new(std::slice::from_ref(&comparison), &strangers, &handles, 2);
         assert_eq!(comparison.compare_records(&strangers, &prepared, (0, 1)), Level(handle::LEVELS.len() as u8 - 1));
     }
 

@@ -20,9 +20,10 @@ use std::net::IpAddr;
 use rayon::prelude::*;
 
 use super::{Comparison, Identifier, Method};
+use crate::handles::{self, Handles};
 use crate::normalize::{email, username};
 use crate::prefetch::{self, CACHE_LINE};
-use crate::record::{Record, RecordIndex};
+use crate::record::{AttributeKind, Record, RecordIndex};
 
 /// The forms of one normalized value, as [`Value`]s hand them out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -239,8 +240,9 @@ impl Prepared {
     /// values of every attribute that `comparisons` compare, with the forms
     /// they read. An attribute read as two kinds of forms (a job comparing
     /// one attribute as two kinds) gets the first; the others are made per
-    /// pair.
-    pub fn new(comparisons: &[Comparison], records: &[Record], attributes: usize) -> Prepared {
+    /// pair. Skeletons and a name's handles are read from `handles` (the
+    /// records' own), where the attribute's kind has them.
+    pub fn new(comparisons: &[Comparison], records: &[Record], handles: &Handles, attributes: usize) -> Prepared {
         let mut kinds: Vec<Option<FormKind>> = vec![None; attributes];
         let mut prepared = vec![false; attributes];
         let mut want = |attribute: usize, kind: Option<FormKind>| {
@@ -259,18 +261,32 @@ impl Prepared {
             // Across two attributes, each side is compared both ways.
             want(comparison.across.unwrap_or(comparison.attribute), kinds.1);
         }
+        // Whether an attribute's forms are its handles (a username's
+        // skeleton, an address's local skeleton, a name's handles).
+        let made: Vec<bool> = (0..attributes)
+            .map(|k| {
+                matches!(
+                    (kinds[k], handles.kind(k)),
+                    (Some(FormKind::Skeleton), Some(AttributeKind::Username))
+                        | (Some(FormKind::Email), Some(AttributeKind::Email))
+                        | (Some(FormKind::Name), Some(AttributeKind::Name))
+                )
+            })
+            .collect();
         let parts = records
             .par_chunks(PART)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(p, chunk)| {
                 let mut part = Part::default();
-                for record in chunk {
+                for (r, record) in (p * PART..).zip(chunk) {
                     for (k, values) in record.normalized.iter().enumerate() {
                         part.starts.push(part.entries.len() as u32);
                         if !prepared[k] {
                             continue;
                         }
-                        for value in values {
-                            let entry = part.entry(value, kinds[k]);
+                        for (i, value) in values.iter().enumerate() {
+                            let of = if made[k] { handles.of(r as RecordIndex, k, i) } else { None };
+                            let entry = part.entry(value, kinds[k], of);
                             part.entries.push(entry);
                         }
                     }
@@ -348,17 +364,31 @@ impl Part {
         }
     }
 
-    /// The stored entry of `value` with the forms of `kind`.
-    fn entry(&mut self, value: &str, kind: Option<FormKind>) -> Entry {
+    /// The stored entry of `value` with the forms of `kind`, its handles
+    /// read from `made` when given (they are the forms).
+    fn entry(&mut self, value: &str, kind: Option<FormKind>, made: Option<handles::Of>) -> Entry {
         let text = self.push(value);
         let forms = match kind {
             None => Stored::Unprepared,
-            Some(FormKind::Skeleton) => Stored::Skeleton(self.push(&username::skeleton(value))),
-            Some(FormKind::Email) => Stored::Email(
-                email::parts(value).map(|(local, _)| (local.len() as u32, self.push(&email::skeleton_of_local(local)))),
-            ),
+            Some(FormKind::Skeleton) => {
+                let skeleton = match made {
+                    Some(mut made) => Cow::Borrowed(made.next().unwrap_or_default()),
+                    None => Cow::Owned(username::skeleton(value)),
+                };
+                Stored::Skeleton(self.push(&skeleton))
+            }
+            Some(FormKind::Email) => Stored::Email(match made {
+                // Made only for a valid address, whose local part ends at its first `@`.
+                Some(mut made) => made.next().and_then(|skeleton| Some((value.find('@')? as u32, self.push(skeleton)))),
+                None => email::parts(value)
+                    .map(|(local, _)| (local.len() as u32, self.push(&email::skeleton_of_local(local)))),
+            }),
             Some(FormKind::Name) => {
-                self.names.push((super::handle::name_handles(value), super::name::sounds_of(value)));
+                let handles = match made {
+                    Some(made) => made.map(str::to_string).collect(),
+                    None => super::handle::name_handles(value),
+                };
+                self.names.push((handles, super::name::sounds_of(value)));
                 Stored::Name(self.names.len() as u32 - 1)
             }
             Some(FormKind::Digits) => Stored::Digits(self.push(&super::phone::digits(value))),
@@ -413,7 +443,7 @@ mod tests {
         let kinds: Vec<_> = job.attributes.iter().map(|a| a.kind).collect();
         let contexts: Vec<_> = job.sources.iter().map(|s| s.normalize.clone()).collect();
         normalize_records(&mut records, &kinds, &contexts);
-        let prepared = Prepared::new(&job.comparisons, &records, job.attributes.len());
+        let prepared = Prepared::new(&job.comparisons, &records, &Handles::new(&records, &kinds), job.attributes.len());
         assert!(prepared.parts.len() > 1, "the demo's records make several parts");
         let pairs: Vec<(RecordIndex, RecordIndex)> = (0..records.len() as RecordIndex - 1)
             .step_by(7)

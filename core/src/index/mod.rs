@@ -44,6 +44,7 @@ use crate::blocking::{self, BlockingKey, Strength, Term};
 use crate::candidates;
 use crate::config::Attribute;
 use crate::error::{Error, Result};
+use crate::handles::Handles;
 use crate::record::{Record, RecordIndex};
 
 /// Documents built at a time (in parallel) before they are added.
@@ -347,11 +348,14 @@ impl Store {
     /// them. With `keep_raw`, each record's raw values of the attributes it
     /// marks `false` are freed once stored, a chunk at a time: the index
     /// holds them from then on, and freeing them as the writer's buffers
-    /// grow keeps the run's peak memory down.
+    /// grow keeps the run's peak memory down. Key terms read the records'
+    /// handles from `handles` when given (made for these `records`), else
+    /// make them.
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         &self,
         records: &mut [Record],
+        handles: Option<&Handles>,
         keep_raw: Option<&[bool]>,
         first: RecordIndex,
         sources: &[String],
@@ -361,6 +365,9 @@ impl Store {
         generation: Option<u32>,
         progress: impl Fn(u64),
     ) -> Result<()> {
+        if let Some(handles) = handles {
+            assert_eq!(handles.len(), records.len(), "the handles are the records'");
+        }
         let threads = threads.clamp(1, 4);
         // Up to 300 MB a thread before a segment is written (taken as the
         // documents come): a million records make three segments, not the
@@ -397,11 +404,15 @@ impl Store {
                 f.normalized => serde_json::to_string(&record.normalized).expect("strings serialize"),
             );
             for (key, fields) in keys.iter().zip(&key_fields) {
-                for value in &record.normalized[key.attribute] {
-                    key.terms(value, &mut |name, term, _| {
+                for (i, value) in record.normalized[key.attribute].iter().enumerate() {
+                    let mut add = |name: &str, term: &str, _| {
                         let (_, field) = fields.iter().find(|(n, _)| *n == name).expect("a key's terms have its names");
                         document.add_text(*field, term);
-                    });
+                    };
+                    match handles.and_then(|h| h.of(offset as RecordIndex, key.attribute, i)) {
+                        Some(mut made) => key.terms_with(value, &mut made, &mut add),
+                        None => key.terms(value, &mut add),
+                    }
                 }
             }
             document
@@ -920,9 +931,9 @@ mod tests {
         let store = Store::create(dir.path(), &keys).unwrap();
         let first = [person("1", "a@x.org"), person("2", "b@x.org")];
         let second = [person("3", "a@x.org"), person("4", "c@x.org"), person("5", "b@x.org")];
-        store.write(&mut first.clone(), None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&mut first.clone(), None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let mut written = second.clone();
-        store.write(&mut written, Some(&[false]), 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
+        store.write(&mut written, None, Some(&[false]), 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
         assert!(written.iter().all(|r| r.values == [Vec::<String>::new()]), "raw values freed once stored");
         let reader = store.index.reader().unwrap();
         assert_eq!(reader.searcher().segment_readers().len(), 2, "two commits, two segments");
@@ -955,7 +966,7 @@ mod tests {
                     record
                 })
                 .collect();
-            store.write(&mut records, None, commit * 40, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+            store.write(&mut records, None, None, commit * 40, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         }
         let searcher = store.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 4);
@@ -987,7 +998,7 @@ mod tests {
         // its skeleton is a strong key, its n-grams weak ones.
         let size = candidates::MAX_WEAK_BLOCK + 1;
         let mut records: Vec<Record> = (0..size).map(|i| person(&i.to_string(), "darkangel")).collect();
-        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&mut records, None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let blocks = store.blocks(500).unwrap();
         let read: Vec<_> = blocks.iter().map(|(records, strength)| (records.len() as u64, strength)).collect();
         assert!(read.contains(&(size, Strength::Strong)), "{read:?}");
@@ -995,7 +1006,7 @@ mod tests {
         assert!(blocks.oversized.contains(&("username.ngram=dark".to_string(), size)), "{:?}", blocks.oversized);
         // One record fewer, and they are read.
         let store = Store::create(dir.path(), &keys).unwrap();
-        store.write(&mut records[1..], None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&mut records[1..], None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let blocks = store.blocks(500).unwrap();
         assert!(
             blocks.iter().any(|(records, strength)| strength == Strength::Weak && records.len() as u64 == size - 1)
@@ -1017,7 +1028,7 @@ mod tests {
                 record
             })
             .collect();
-        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&mut records, None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let parts = store.blocks(50).unwrap();
         let mut whole = Blocks::default();
         for key in &store.fields.keys {
@@ -1036,13 +1047,53 @@ mod tests {
     }
 
     #[test]
+    fn key_terms_of_handles_read_are_those_of_handles_made() {
+        use crate::normalize::{email, name, username};
+        let kinds = [AttributeKind::Username, AttributeKind::Email, AttributeKind::Name];
+        let attributes: Vec<Attribute> = kinds.iter().map(|&kind| Attribute { name: kind.to_string(), kind }).collect();
+        let keys: Vec<BlockingKey> = attributes
+            .iter()
+            .enumerate()
+            .map(|(k, a)| BlockingKey::new(&a.name, k, a.kind, KeyMethod::Kind, 0))
+            .collect();
+        let sources = ["people".to_string()];
+        let words = ["anna", "jester", "sarah", "okafor", "dark", "angel", "wei", "rivera", "sniper", "mike"];
+        let records: Vec<Record> = (0..1500)
+            .map(|i| {
+                let (a, b) = (words[i % 10], words[(i / 10) % 10]);
+                let handle = username::normalize(&format!("{a}_{b}{}", i % 7)).unwrap();
+                let address = email::normalize(&format!("{b}.{a}+{i}@gmail.com")).unwrap();
+                let person = name::normalize(&format!("{a} {b}")).unwrap();
+                let values = match i % 3 {
+                    0 => vec![vec![handle], vec![], vec![person]],
+                    1 => vec![vec![], vec![address, "not an address".into()], vec![]],
+                    _ => vec![vec![handle, "x".into()], vec![address], vec![person, a.into()]],
+                };
+                Record { source: 0, id: i.to_string(), line: 1, values: values.clone(), normalized: values }
+            })
+            .collect();
+        let handles = Handles::new(&records, &kinds);
+        let blocks_of = |handles: Option<&Handles>| {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::create(dir.path(), &keys).unwrap();
+            store.write(&mut records.clone(), handles, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+            let blocks = store.blocks(50).unwrap();
+            let all: Vec<_> = (0..blocks.len()).map(|i| (blocks.block(i).to_vec(), blocks.strength(i))).collect();
+            (all, blocks.keys, blocks.oversized.clone())
+        };
+        let read = blocks_of(Some(&handles));
+        assert!(read.0.len() > 100 && read.1 > 1000, "{} blocks, {} keys", read.0.len(), read.1);
+        assert_eq!(read, blocks_of(None));
+    }
+
+    #[test]
     fn the_generation_is_the_last_commits() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), &[]).unwrap();
         assert_eq!(store.generation().unwrap(), None);
         let attributes = [Attribute { name: "email".into(), kind: AttributeKind::Email }];
         store
-            .write(&mut [person("1", "a@x.org")], None, 0, &["people".into()], &attributes, &[], 1, None, |_| {})
+            .write(&mut [person("1", "a@x.org")], None, None, 0, &["people".into()], &attributes, &[], 1, None, |_| {})
             .unwrap();
         assert_eq!(store.generation().unwrap(), None, "a commit without a generation");
         store.set_generation(1).unwrap();
@@ -1056,7 +1107,7 @@ mod tests {
         let (attributes, keys, sources) = one_attribute("username", AttributeKind::Username, KeyMethod::Kind);
         let store = Store::create(dir.path(), &keys).unwrap();
         let mut records = [person("1", "dark_angel99"), person("2", "darkangel")];
-        store.write(&mut records, None, 0, &sources, &attributes, &keys, 1, Some(1), |_| {}).unwrap();
+        store.write(&mut records, None, None, 0, &sources, &attributes, &keys, 1, Some(1), |_| {}).unwrap();
         // Skeletons: `darkangei99` and `darkangei`, one stem.
         let fields: Vec<String> = store.index.schema().fields().map(|(_, f)| f.name().to_string()).collect();
         assert!(fields.ends_with(&["strong:handle".into(), "weak:handle_stem".into(), "weak:username.ngram".into()]));
@@ -1076,7 +1127,7 @@ mod tests {
         assert!(error.contains("no strong key `username`"), "{error}");
         let error = opened.check_keys(&[]).unwrap_err().to_string();
         assert!(error.contains("a strong key `handle` the job has not"), "{error}");
-        let error = opened.write(&mut records, None, 2, &sources, &attributes, &other, 1, None, |_| {});
+        let error = opened.write(&mut records, None, None, 2, &sources, &attributes, &other, 1, None, |_| {});
         assert!(error.unwrap_err().to_string().contains("no strong key `username`"));
         let error = opened.block_size(&term("username", "darkangel", Strength::Strong)).unwrap_err();
         assert!(error.to_string().contains("no strong key `username`"), "{error}");

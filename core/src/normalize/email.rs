@@ -127,12 +127,17 @@ pub const KEY_FAMILIES: &[&str] = &["address", "local"];
 /// it has at least 4 characters. `local` values are username skeletons, so
 /// they can meet the `skeleton` keys of usernames.
 pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
+    address_keys(canonical, local_skeleton(canonical).as_deref(), emit);
+}
+
+/// [`blocking_keys`] of an address whose [`local_skeleton`] is made: `local`.
+pub fn address_keys(canonical: &str, local: Option<&str>, emit: &mut dyn FnMut(&str, &str)) {
     if canonical.is_empty() {
         return;
     }
     emit("address", canonical);
-    if let Some(skeleton) = local_skeleton(canonical).filter(|s| s.chars().count() >= 4) {
-        emit("local", &skeleton);
+    if let Some(skeleton) = local.filter(|s| s.chars().count() >= 4) {
+        emit("local", skeleton);
     }
 }
 

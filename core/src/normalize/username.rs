@@ -120,12 +120,16 @@ pub const KEY_FAMILIES: &[&str] = &["skeleton", "stem", "ngram"];
 /// digits, when it has at least 4 characters; `ngram` → the stem's
 /// [`ngrams`].
 pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
-    let skeleton = skeleton(canonical);
+    skeleton_keys(&skeleton(canonical), emit);
+}
+
+/// [`blocking_keys`] of a username whose skeleton is made: `skeleton`.
+pub fn skeleton_keys(skeleton: &str, emit: &mut dyn FnMut(&str, &str)) {
     if skeleton.is_empty() {
         return;
     }
-    emit("skeleton", &skeleton);
-    let (stem, _) = split_digits(&skeleton);
+    emit("skeleton", skeleton);
+    let (stem, _) = split_digits(skeleton);
     if stem.chars().count() < NGRAM {
         return;
     }
