@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use tantivy::postings::TermInfo;
+use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
 };
@@ -176,6 +176,13 @@ struct Fields {
     /// One field per key name, strong keys' first, each strength's in name
     /// order: the order blocks are read in.
     keys: Vec<KeyField>,
+}
+
+/// A searcher's segments, with the record number of each segment's
+/// documents (`records[segment][doc]`), read once for all of a field's parts.
+struct Segments {
+    searcher: tantivy::Searcher,
+    records: Vec<Vec<RecordIndex>>,
 }
 
 /// The field of one key name's values.
@@ -503,9 +510,10 @@ impl Store {
             let ends = bounds.iter().cloned().map(Some).chain(std::iter::once(None));
             ranges.extend(starts.zip(ends).map(|(from, to)| (key, from, to)));
         }
+        let segments = self.segments()?;
         let read: Vec<Result<Blocks>> = ranges
             .into_par_iter()
-            .map(|(key, from, to)| self.field_blocks(key, from.as_deref(), to.as_deref(), max_block_size))
+            .map(|(key, from, to)| self.field_blocks(&segments, key, from.as_deref(), to.as_deref(), max_block_size))
             .collect();
         let mut result = Blocks::default();
         for part in read {
@@ -546,27 +554,43 @@ impl Store {
         Ok(bounds)
     }
 
+    /// The segments readers see now, with each document's record number.
+    fn segments(&self) -> Result<Segments> {
+        let searcher = self.reader()?.searcher();
+        let records = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column = segment.fast_fields().u64("record")?;
+                Ok((0..segment.max_doc())
+                    .map(|doc| column.first(doc).expect("every document has a record number") as RecordIndex)
+                    .collect())
+            })
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(index_error(&self.path))?;
+        Ok(Segments { searcher, records })
+    }
+
     /// The blocks of `key`'s terms from term `from` on and before `to`, in
-    /// term order.
+    /// term order. Each segment's postings are read through one
+    /// [`BlockSegmentPostings`], reset for each term: opened afresh for each
+    /// (with the buffers of a block of 128 documents), they were a third of
+    /// the candidates stage.
     fn field_blocks(
         &self,
+        segments: &Segments,
         key: &KeyField,
         from: Option<&[u8]>,
         to: Option<&[u8]>,
         max_block_size: u64,
     ) -> Result<Blocks> {
         let limit = candidates::block_limit(key.strength, max_block_size);
-        let reader = self.reader()?;
-        let searcher = reader.searcher();
-        let segments = searcher.segment_readers();
-        let records = segments
-            .iter()
-            .map(|segment| segment.fast_fields().u64("record"))
-            .collect::<tantivy::Result<Vec<_>>>()
-            .map_err(index_error(&self.path))?;
+        let records = &segments.records;
         let mut result = Blocks::default();
         let mut block = Vec::new();
         let inverted = segments
+            .searcher
+            .segment_readers()
             .iter()
             .map(|segment| segment.inverted_index(key.field))
             .collect::<tantivy::Result<Vec<_>>>()
@@ -585,6 +609,7 @@ impl Store {
             })
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(io_index_error(&self.path))?;
+        let mut postings: Vec<Option<BlockSegmentPostings>> = inverted.iter().map(|_| None).collect();
         let mut terms = SegmentTerms::new(streams);
         while terms.advance() {
             result.keys += 1;
@@ -599,14 +624,22 @@ impl Store {
             }
             block.clear();
             for (segment, info) in parts {
-                let mut postings = inverted[*segment]
-                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-                    .map_err(io_index_error(&self.path))?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let record = records[*segment].first(doc).expect("every document has a record number");
-                    block.push(record as RecordIndex);
-                    doc = postings.advance();
+                let (index, records) = (&inverted[*segment], &records[*segment]);
+                let postings = match &mut postings[*segment] {
+                    Some(postings) => {
+                        index.reset_block_postings_from_terminfo(info, postings).map_err(io_index_error(&self.path))?;
+                        postings
+                    }
+                    unread @ None => unread.insert(
+                        index
+                            .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)
+                            .map_err(io_index_error(&self.path))?,
+                    ),
+                };
+                // Block after block of up to 128 documents; an empty one ends them.
+                while !postings.docs().is_empty() {
+                    block.extend(postings.docs().iter().map(|&doc| records[doc as usize]));
+                    postings.advance();
                 }
             }
             block.sort_unstable();
@@ -949,6 +982,33 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_several_hundred_records_are_read_whole() {
+        // Blocks past tantivy's 128 documents a postings block, across two
+        // segments, between small ones (each term's postings read through
+        // the one reader a segment keeps).
+        let dir = tempfile::tempdir().unwrap();
+        let (attributes, keys, sources) = one_attribute("email", AttributeKind::Email, KeyMethod::Exact);
+        let store = Store::create(dir.path(), &keys).unwrap();
+        let address = |i: u32| match i % 5 {
+            0..=2 => "a@x.org".to_string(),
+            3 => "b@x.org".to_string(),
+            _ => format!("{}@y.org", i / 10),
+        };
+        let mut records: Vec<Record> = (0..1000).map(|i| person(&i.to_string(), &address(i))).collect();
+        store.write(&mut records[..400], None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        store.write(&mut records[400..], None, None, 400, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
+        let blocks = store.blocks(1000).unwrap();
+        let read: Vec<Vec<RecordIndex>> = blocks.iter().map(|(records, _)| records.to_vec()).collect();
+        let mut expected: BTreeMap<String, Vec<RecordIndex>> = BTreeMap::new();
+        for i in 0..1000 {
+            expected.entry(address(i)).or_default().push(i);
+        }
+        let expected: Vec<Vec<RecordIndex>> = expected.into_values().filter(|block| block.len() >= 2).collect();
+        assert_eq!(read.iter().map(Vec::len).max(), Some(600));
+        assert_eq!(read, expected);
+    }
+
+    #[test]
     fn segment_terms_are_tantivys_merged_terms() {
         // Four commits, four segments, keys in some of them, some in all.
         let dir = tempfile::tempdir().unwrap();
@@ -1032,7 +1092,7 @@ mod tests {
         let parts = store.blocks(50).unwrap();
         let mut whole = Blocks::default();
         for key in &store.fields.keys {
-            whole.append(store.field_blocks(key, None, None, 50).unwrap());
+            whole.append(store.field_blocks(&store.segments().unwrap(), key, None, None, 50).unwrap());
         }
         whole.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let ngrams = store.fields.key("username.ngram", Strength::Weak).unwrap();

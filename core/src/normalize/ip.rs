@@ -28,6 +28,11 @@ use super::baseline;
 /// ```
 pub fn normalize(raw: &str) -> Option<String> {
     let text = baseline::normalize(raw)?;
+    // Dotted decimal without a leading zero is the form std prints: kept as
+    // it is rather than printed again (a tenth of the kind's cost).
+    if parse_v4(&text).is_some() && text.split('.').all(|part| part == "0" || !part.starts_with('0')) {
+        return Some(text);
+    }
     Some(parse(&text).map_or(text, |address| address.to_string()))
 }
 
@@ -156,7 +161,11 @@ mod tests {
 
         #[test]
         fn addresses_normalize_to_a_fixed_point(v4 in any::<[u8; 4]>(), v6 in any::<[u16; 8]>(), port in any::<u16>()) {
+            let octets = v4;
             let v4 = Ipv4Addr::from(v4);
+            prop_assert_eq!(normalize(&v4.to_string()), Some(v4.to_string()));
+            let padded = octets.map(|o| format!("{o:03}")).join(".");
+            prop_assert_eq!(normalize(&padded), Some(v4.to_string()));
             prop_assert_eq!(normalize(&format!("{v4}:{port}")), Some(v4.to_string()));
             let v6 = Ipv6Addr::from(v6);
             let once = normalize(&format!("[{v6}]:{port}"));
