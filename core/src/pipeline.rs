@@ -293,7 +293,9 @@ impl Run<'_> {
             .into_par_iter()
             .map(|index| Ok((read::read_source(job, index)?, file_sha256(&job.sources[index].path)?)))
             .collect::<Result<Vec<_>>>()?;
-        let mut records = Vec::new();
+        // At its size at once: grown a doubling at a time, the copies touched
+        // fresh memory twice the size of the last one.
+        let mut records = Vec::with_capacity(reads.iter().map(|(read, _)| read.records.len()).sum());
         let mut rejects = Vec::new();
         let mut sources = Vec::new();
         for ((read, sha256), source) in reads.into_iter().zip(&job.sources) {
