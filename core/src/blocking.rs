@@ -241,7 +241,7 @@ fn strength(kind: AttributeKind, method: KeyMethod, name: &str, family: Option<&
             // Skeletons of usernames and of email local parts.
             _ if name == "handle" => true,
             _ if name == "handle_stem" => false,
-            (Email, Some("address")) | (Phone, _) | (Card, Some("number" | "bin_last4")) => true,
+            (Email, Some("address")) | (Phone, _) | (Card, Some("bin_last4")) => true,
             (Iban | CryptoWallet | Id, _) => true,
             _ => false,
         },
@@ -362,7 +362,7 @@ mod tests {
         let examples: &[(AttributeKind, &[&str])] = &[
             (AttributeKind::Username, &["Dark_Angel99"]),
             (AttributeKind::Email, &["dark.angel99@gmail.com"]),
-            (AttributeKind::Phone, &["+44 20 7946 0018"]),
+            (AttributeKind::Phone, &["+44 20 7946 0018", "12345"]),
             (AttributeKind::Card, &["4111 1111 1111 1111", "411111******1111", "XXXX-XXXX-XXXX-1111"]),
             (AttributeKind::Iban, &["GB82 WEST 1234 5698 7654 32"]),
             (AttributeKind::CryptoWallet, &["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]),

@@ -216,18 +216,20 @@ pub fn is_known_region(code: &str) -> bool {
 /// The families [`blocking_keys`] names its keys by, every one it can emit.
 pub const KEY_FAMILIES: &[&str] = &["number", "last7"];
 
-/// Blocking keys of a canonical phone value: family `number`, the canonical
-/// value; family `last7`, its last seven digits (when it has seven), which
-/// meets a national writing of an international number when the job has no
-/// default region.
+/// Blocking keys of a canonical phone value: family `last7`, its last seven
+/// digits, which every writing of the number shares (a national writing of
+/// an international one too, when the job has no default region); family
+/// `number`, the canonical value, for a value of fewer than seven digits.
+/// A number's own key beside `last7` would make a subset of its block: at a
+/// million records it was 0.3M of the index's 3.5M terms, for no pair.
 pub fn blocking_keys(canonical: &str, emit: &mut dyn FnMut(&str, &str)) {
     if canonical.is_empty() {
         return;
     }
-    emit("number", canonical);
     let digits: String = canonical.chars().filter(char::is_ascii_digit).collect();
-    if let Some(last7) = digits.len().checked_sub(7).map(|start| &digits[start..]) {
-        emit("last7", last7);
+    match digits.len().checked_sub(7).map(|start| &digits[start..]) {
+        Some(last7) => emit("last7", last7),
+        None => emit("number", canonical),
     }
 }
 
@@ -485,14 +487,14 @@ mod tests {
     }
 
     #[test]
-    fn blocking_keys_are_the_number_and_its_last_seven_digits() {
+    fn blocking_keys_are_the_last_seven_digits_or_a_short_number() {
         let keys = |canonical: &str| {
             let mut keys = Vec::new();
             blocking_keys(canonical, &mut |family, key| keys.push(format!("{family}:{key}")));
             keys
         };
-        assert_eq!(keys("+442079460018"), ["number:+442079460018", "last7:9460018"]);
-        assert_eq!(keys("02079460018"), ["number:02079460018", "last7:9460018"]);
+        assert_eq!(keys("+442079460018"), ["last7:9460018"]);
+        assert_eq!(keys("02079460018"), ["last7:9460018"]);
         assert_eq!(keys("12345"), ["number:12345"]);
         assert!(keys("").is_empty());
     }
