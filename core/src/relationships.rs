@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 
 use serde::Serialize;
@@ -150,9 +151,9 @@ fn holders(sorted: impl Iterator<Item = (u32, RecordIndex)>) -> Vec<(u32, Vec<Re
 
 /// The relationships of the entities holding one shared value (`run`: its
 /// holders, by entity), or its hub; `None` when one entity holds it.
-fn shared_value(run: &[(Kind, u64, &str, u32, RecordIndex)]) -> Option<Found> {
-    let (kind, value) = (run[0].0, run[0].2);
-    let by_entity = holders(run.iter().map(|v| (v.3, v.4)));
+fn shared_value(run: &[(Kind, u64, u32, RecordIndex, &str)]) -> Option<Found> {
+    let (kind, value) = (run[0].0, run[0].4);
+    let by_entity = holders(run.iter().map(|v| (v.2, v.3)));
     if by_entity.len() < 2 {
         return None;
     }
@@ -180,15 +181,15 @@ fn shared_value(run: &[(Kind, u64, &str, u32, RecordIndex)]) -> Option<Found> {
 /// The relationships of the entities with one handle as an email's local
 /// part and as a username (`run`: its holders, emails first), or its hub;
 /// `None` when one entity holds it.
-fn shared_handle(run: &[(u64, Cow<str>, bool, u32, RecordIndex)]) -> Option<Found> {
-    if run.iter().all(|h| h.3 == run[0].3) {
+fn shared_handle(run: &[(u64, bool, u32, RecordIndex, Cow<str>)]) -> Option<Found> {
+    if run.iter().all(|h| h.2 == run[0].2) {
         return None;
     }
-    let handle = &run[0].1;
-    let split = run.partition_point(|h| !h.2);
+    let handle = &run[0].4;
+    let split = run.partition_point(|h| !h.1);
     let (by_email, by_username) =
-        (holders(run[..split].iter().map(|h| (h.3, h.4))), holders(run[split..].iter().map(|h| (h.3, h.4))));
-    let entities: BTreeSet<u32> = run.iter().map(|h| h.3).collect();
+        (holders(run[..split].iter().map(|h| (h.2, h.3))), holders(run[split..].iter().map(|h| (h.2, h.3))));
+    let entities: BTreeSet<u32> = run.iter().map(|h| h.2).collect();
     if entities.len() > MAX_SHARING {
         return Some(Found::Hub(Hub {
             kind: Kind::EmailUsername,
@@ -216,6 +217,27 @@ fn shared_handle(run: &[(u64, Cow<str>, bool, u32, RecordIndex)]) -> Option<Foun
         }
     }
     Some(Found::Relationships(found))
+}
+
+/// The runs of `sorted` (sorted by a hash of each entry's value, then by
+/// its holder) that hold one value each: the runs of one hash, each split by
+/// value, its holders kept in order, in the rare case that two values share
+/// a hash.
+fn value_runs<'a, T: Clone + Send + Sync>(
+    sorted: &'a [T],
+    same_hash: impl Fn(&T, &T) -> bool + Send + Sync,
+    value: impl Fn(&T) -> &str + Send + Sync,
+) -> impl ParallelIterator<Item = Cow<'a, [T]>> {
+    sorted.par_chunk_by(same_hash).flat_map_iter(move |run| {
+        if run.iter().all(|x| value(x) == value(&run[0])) {
+            return Either::Left(std::iter::once(Cow::Borrowed(run)));
+        }
+        let mut run = run.to_vec();
+        run.sort_by(|x, y| value(x).cmp(value(y)));
+        let runs: Vec<Cow<'a, [T]>> =
+            run.chunk_by(|x, y| value(x) == value(y)).map(|r| Cow::Owned(r.to_vec())).collect();
+        Either::Right(runs.into_iter())
+    })
 }
 
 /// What one run of holders of a value gives ([`find`]).
@@ -247,13 +269,15 @@ pub fn find(
     entities: &[u32],
     near: &[NearPair],
 ) -> (Vec<Relationship>, Vec<Hub>) {
-    // (kind, value's hash, value, entity, record) for every shared-kind
-    // value, and (handle's hash, handle, from a username?, entity, record)
+    // (kind, value's hash, entity, record, value) for every shared-kind
+    // value, and (handle's hash, from a username?, entity, record, handle)
     // for every handle; sorted, so each value's holders are one run,
-    // entities and records in order. The hash orders the runs: comparing
-    // millions of values byte by byte was two fifths of the stage, and the
-    // relationships are sorted by entity at the end whatever the runs' order.
-    let mut values: Vec<(Kind, u64, &str, u32, RecordIndex)> = records
+    // entities and records in order ([`value_runs`]). The hash orders the
+    // runs and the values themselves are compared only to check a run
+    // (comparing millions of values byte by byte in the sorts was two fifths
+    // of the stage, then a quarter); the relationships are sorted by entity
+    // at the end whatever the runs' order.
+    let mut values: Vec<(Kind, u64, u32, RecordIndex, &str)> = records
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
@@ -261,13 +285,13 @@ pub fn find(
                 let kind = Kind::of_shared(attribute.kind);
                 values.iter().filter_map(move |value| {
                     let kind = kind.filter(|_| attribute.kind != AttributeKind::Card || full_card(value))?;
-                    Some((kind, hash(value), value.as_str(), entities[r], r as RecordIndex))
+                    Some((kind, hash(value), entities[r], r as RecordIndex, value.as_str()))
                 })
             })
         })
         .collect();
     values.par_sort_unstable();
-    let mut found_handles: Vec<(u64, Cow<str>, bool, u32, RecordIndex)> = records
+    let mut found_handles: Vec<(u64, bool, u32, RecordIndex, Cow<str>)> = records
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
@@ -285,10 +309,10 @@ pub fn find(
                     };
                     (handle.chars().count() >= MIN_HANDLE).then_some((
                         hash(&handle),
-                        handle,
                         from_username,
                         entities[r],
                         r as RecordIndex,
+                        handle,
                     ))
                 })
             })
@@ -298,8 +322,10 @@ pub fn find(
     // Runs are turned into relationships in parallel (this loop was half the
     // stage, on one thread); the hubs and relationships come out in the
     // runs' order (rayon's collect keeps it), then sorted (stably) as before.
-    let shared: Vec<Found> = values.par_chunk_by(|x, y| (x.0, x.2) == (y.0, y.2)).filter_map(shared_value).collect();
-    let handled: Vec<Found> = found_handles.par_chunk_by(|x, y| x.1 == y.1).filter_map(shared_handle).collect();
+    let shared: Vec<Found> =
+        value_runs(&values, |x, y| (x.0, x.1) == (y.0, y.1), |v| v.4).filter_map(|run| shared_value(&run)).collect();
+    let handled: Vec<Found> =
+        value_runs(&found_handles, |x, y| x.0 == y.0, |h| &h.4).filter_map(|run| shared_handle(&run)).collect();
     let mut relationships = Vec::new();
     let mut hubs = Vec::new();
     for found in shared.into_iter().chain(handled) {
@@ -384,6 +410,24 @@ mod tests {
         assert_eq!(relationships.len(), 1, "{relationships:?}");
         assert_eq!((relationships[0].a, relationships[0].b, relationships[0].kind), (1, 2, Kind::EmailUsername));
         assert_eq!(relationships[0].via, "darkangei99");
+    }
+
+    #[test]
+    fn values_of_one_hash_make_a_run_each() {
+        // Sorted by (hash, entity, record): `b` and `c` share a hash (as two
+        // values may), their holders interleaved.
+        let sorted = [(1, 1, 0, "a"), (1, 2, 1, "a"), (7, 1, 2, "c"), (7, 2, 3, "b"), (7, 3, 4, "c"), (9, 4, 5, "d")];
+        let runs: Vec<Vec<(u64, u32, RecordIndex, &str)>> =
+            value_runs(&sorted, |x, y| x.0 == y.0, |v| v.3).map(|run| run.to_vec()).collect();
+        assert_eq!(
+            runs,
+            [
+                vec![(1, 1, 0, "a"), (1, 2, 1, "a")],
+                vec![(7, 2, 3, "b")],
+                vec![(7, 1, 2, "c"), (7, 3, 4, "c")],
+                vec![(9, 4, 5, "d")],
+            ]
+        );
     }
 
     #[test]
