@@ -150,13 +150,15 @@ fn holders(sorted: impl Iterator<Item = (u32, RecordIndex)>) -> Vec<(u32, Vec<Re
 }
 
 /// The relationships of the entities holding one shared value (`run`: its
-/// holders, by entity), or its hub; `None` when one entity holds it.
-fn shared_value(run: &[(Kind, u64, u32, RecordIndex, &str)]) -> Option<Found> {
-    let (kind, value) = (run[0].0, run[0].4);
-    let by_entity = holders(run.iter().map(|v| (v.2, v.3)));
-    if by_entity.len() < 2 {
+/// holders, by entity, in `records`), or its hub; `None` when one entity
+/// holds it (the value is not looked at then).
+fn shared_value(run: &[Holding], records: &[Record]) -> Option<Found> {
+    let kind = run[0].0;
+    if run.iter().all(|v| v.2 == run[0].2) {
         return None;
     }
+    let by_entity = holders(run.iter().map(|v| (v.2, v.3)));
+    let value = held(records, &run[0]);
     if by_entity.len() > MAX_SHARING {
         return Some(Found::Hub(Hub { kind, value: value.to_string(), entities: by_entity.len() }));
     }
@@ -226,18 +228,32 @@ fn shared_handle(run: &[(u64, bool, u32, RecordIndex, Cow<str>)]) -> Option<Foun
 fn value_runs<'a, T: Clone + Send + Sync>(
     sorted: &'a [T],
     same_hash: impl Fn(&T, &T) -> bool + Send + Sync,
-    value: impl Fn(&T) -> &str + Send + Sync,
+    value: impl Fn(&'a T) -> &'a str + Send + Sync,
 ) -> impl ParallelIterator<Item = Cow<'a, [T]>> {
-    sorted.par_chunk_by(same_hash).flat_map_iter(move |run| {
-        if run.iter().all(|x| value(x) == value(&run[0])) {
+    sorted.par_chunk_by(same_hash).flat_map_iter(move |run: &'a [T]| {
+        // A value held once needs no look at it (most are).
+        if run.len() == 1 || run[1..].iter().all(|x| value(x) == value(&run[0])) {
             return Either::Left(std::iter::once(Cow::Borrowed(run)));
         }
-        let mut run = run.to_vec();
-        run.sort_by(|x, y| value(x).cmp(value(y)));
-        let runs: Vec<Cow<'a, [T]>> =
-            run.chunk_by(|x, y| value(x) == value(y)).map(|r| Cow::Owned(r.to_vec())).collect();
+        // A stable sort: each value's holders stay in order.
+        let mut order: Vec<&'a T> = run.iter().collect();
+        order.sort_by(|x, y| value(x).cmp(value(y)));
+        let runs: Vec<Cow<'a, [T]>> = order
+            .chunk_by(|x, y| value(x) == value(y))
+            .map(|one| Cow::Owned(one.iter().map(|&x| x.clone()).collect()))
+            .collect();
         Either::Right(runs.into_iter())
     })
+}
+
+/// A record holding a shared-kind value: the relationship's kind, the
+/// value's hash, the record's entity, the record, and where the value is
+/// among its normalized values (attribute, place).
+type Holding = (Kind, u64, u32, RecordIndex, u16, u32);
+
+/// The value a [`Holding`] of `records` is of.
+fn held<'r>(records: &'r [Record], holding: &Holding) -> &'r str {
+    &records[holding.3 as usize].normalized[usize::from(holding.4)][holding.5 as usize]
 }
 
 /// What one run of holders of a value gives ([`find`]).
@@ -269,23 +285,25 @@ pub fn find(
     entities: &[u32],
     near: &[NearPair],
 ) -> (Vec<Relationship>, Vec<Hub>) {
-    // (kind, value's hash, entity, record, value) for every shared-kind
-    // value, and (handle's hash, from a username?, entity, record, handle)
+    // (kind, value's hash, entity, record, where the value is) for every
+    // shared-kind value (24 bytes an entry, not 40 with the value's `&str`:
+    // this stage is the run's peak), and (handle's hash, from a username?, entity, record, handle)
     // for every handle; sorted, so each value's holders are one run,
     // entities and records in order ([`value_runs`]). The hash orders the
     // runs and the values themselves are compared only to check a run
     // (comparing millions of values byte by byte in the sorts was two fifths
     // of the stage, then a quarter); the relationships are sorted by entity
     // at the end whatever the runs' order.
-    let mut values: Vec<(Kind, u64, u32, RecordIndex, &str)> = records
+    let mut values: Vec<Holding> = records
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
-            attributes.iter().zip(&record.normalized).flat_map(move |(attribute, values)| {
+            attributes.iter().zip(&record.normalized).enumerate().flat_map(move |(k, (attribute, values))| {
                 let kind = Kind::of_shared(attribute.kind);
-                values.iter().filter_map(move |value| {
+                let k = u16::try_from(k).expect("a job has fewer than 65,536 attributes");
+                values.iter().zip(0..).filter_map(move |(value, i)| {
                     let kind = kind.filter(|_| attribute.kind != AttributeKind::Card || full_card(value))?;
-                    Some((kind, hash(value), entities[r], r as RecordIndex, value.as_str()))
+                    Some((kind, hash(value), entities[r], r as RecordIndex, k, i))
                 })
             })
         })
@@ -322,8 +340,9 @@ pub fn find(
     // Runs are turned into relationships in parallel (this loop was half the
     // stage, on one thread); the hubs and relationships come out in the
     // runs' order (rayon's collect keeps it), then sorted (stably) as before.
-    let shared: Vec<Found> =
-        value_runs(&values, |x, y| (x.0, x.1) == (y.0, y.1), |v| v.4).filter_map(|run| shared_value(&run)).collect();
+    let shared: Vec<Found> = value_runs(&values, |x, y| (x.0, x.1) == (y.0, y.1), |v| held(records, v))
+        .filter_map(|run| shared_value(&run, records))
+        .collect();
     let handled: Vec<Found> =
         value_runs(&found_handles, |x, y| x.0 == y.0, |h| &h.4).filter_map(|run| shared_handle(&run)).collect();
     let mut relationships = Vec::new();
