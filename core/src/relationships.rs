@@ -287,13 +287,13 @@ pub fn find(
 ) -> (Vec<Relationship>, Vec<Hub>) {
     // (kind, value's hash, entity, record, where the value is) for every
     // shared-kind value (24 bytes an entry, not 40 with the value's `&str`:
-    // this stage is the run's peak), and (handle's hash, from a username?, entity, record, handle)
-    // for every handle; sorted, so each value's holders are one run,
-    // entities and records in order ([`value_runs`]). The hash orders the
-    // runs and the values themselves are compared only to check a run
-    // (comparing millions of values byte by byte in the sorts was two fifths
-    // of the stage, then a quarter); the relationships are sorted by entity
-    // at the end whatever the runs' order.
+    // this stage is the run's peak), and (handle's hash, from a username?,
+    // entity, record, handle) for every handle; sorted, so each value's
+    // holders are one run, entities and records in order ([`value_runs`]).
+    // The hash orders the runs and the values themselves are compared only
+    // to check a run (comparing millions of values byte by byte in the sorts
+    // was two fifths of the stage, then a quarter); the relationships are
+    // sorted by entity at the end whatever the runs' order.
     let mut values: Vec<Holding> = records
         .par_iter()
         .enumerate()

@@ -500,7 +500,9 @@ impl Store {
     /// are named, not read.
     pub fn blocks(&self, max_block_size: u64) -> Result<Blocks> {
         let parts = rayon::current_num_threads() * 16;
-        let largest = self.fields.keys.iter().map(|key| self.largest_terms(key)).collect::<Result<Vec<_>>>()?;
+        let segments = self.segments()?;
+        let largest =
+            self.fields.keys.iter().map(|key| self.largest_terms(&segments, key)).collect::<Result<Vec<_>>>()?;
         let size = |index: &Option<Arc<InvertedIndexReader>>| index.as_ref().map_or(0, |i| i.terms().num_terms());
         let total = largest.iter().map(size).sum::<usize>().max(1);
         let mut ranges = Vec::new();
@@ -510,7 +512,6 @@ impl Store {
             let ends = bounds.iter().cloned().map(Some).chain(std::iter::once(None));
             ranges.extend(starts.zip(ends).map(|(from, to)| (key, from, to)));
         }
-        let segments = self.segments()?;
         let read: Vec<Result<Blocks>> = ranges
             .into_par_iter()
             .map(|(key, from, to)| self.field_blocks(&segments, key, from.as_deref(), to.as_deref(), max_block_size))
@@ -524,15 +525,20 @@ impl Store {
     }
 
     /// The terms of `key` in the segment holding most of them.
-    fn largest_terms(&self, key: &KeyField) -> Result<Option<Arc<InvertedIndexReader>>> {
-        let searcher = self.reader()?.searcher();
-        let inverted = searcher
+    fn largest_terms(&self, segments: &Segments, key: &KeyField) -> Result<Option<Arc<InvertedIndexReader>>> {
+        let inverted = self.inverted(segments, key)?;
+        Ok(inverted.into_iter().max_by_key(|index| index.terms().num_terms()))
+    }
+
+    /// Each segment's terms of `key`, in segment order.
+    fn inverted(&self, segments: &Segments, key: &KeyField) -> Result<Vec<Arc<InvertedIndexReader>>> {
+        segments
+            .searcher
             .segment_readers()
             .iter()
             .map(|segment| segment.inverted_index(key.field))
             .collect::<tantivy::Result<Vec<_>>>()
-            .map_err(index_error(&self.path))?;
-        Ok(inverted.into_iter().max_by_key(|index| index.terms().num_terms()))
+            .map_err(index_error(&self.path))
     }
 
     /// Terms that cut a key's terms into about `parts` parts of equal size,
@@ -588,13 +594,7 @@ impl Store {
         let records = &segments.records;
         let mut result = Blocks::default();
         let mut block = Vec::new();
-        let inverted = segments
-            .searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.inverted_index(key.field))
-            .collect::<tantivy::Result<Vec<_>>>()
-            .map_err(index_error(&self.path))?;
+        let inverted = self.inverted(segments, key)?;
         let streams = inverted
             .iter()
             .map(|index| {
@@ -1096,7 +1096,7 @@ mod tests {
         }
         whole.oversized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let ngrams = store.fields.key("username.ngram", Strength::Weak).unwrap();
-        let largest = store.largest_terms(ngrams).unwrap();
+        let largest = store.largest_terms(&store.segments().unwrap(), ngrams).unwrap();
         assert!(store.term_bounds(largest.as_deref(), 8).unwrap().len() > 2, "the n-grams are read in parts");
         assert!(whole.len() > 50 && !whole.oversized.is_empty());
         let described = |b: &Blocks| {

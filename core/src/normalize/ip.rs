@@ -28,10 +28,11 @@ use super::baseline;
 /// ```
 pub fn normalize(raw: &str) -> Option<String> {
     let text = baseline::normalize(raw)?;
-    // Dotted decimal without a leading zero is the form std prints: kept as
-    // it is rather than printed again (a tenth of the kind's cost).
-    if parse_v4(&text).is_some() && text.split('.').all(|part| part == "0" || !part.starts_with('0')) {
-        return Some(text);
+    if let Some(v4) = parse_v4(&text) {
+        // Dotted decimal without a leading zero is the form std prints: kept
+        // as it is rather than printed again (a tenth of the kind's cost).
+        let printed = text.split('.').all(|part| part == "0" || !part.starts_with('0'));
+        return Some(if printed { text } else { v4.to_string() });
     }
     Some(parse(&text).map_or(text, |address| address.to_string()))
 }
