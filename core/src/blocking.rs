@@ -224,7 +224,7 @@ impl Strength {
 pub fn record_terms(keys: &[BlockingKey], record: &Record) -> BTreeSet<Term> {
     let mut terms = BTreeSet::new();
     for key in keys {
-        for value in &record.normalized[key.attribute] {
+        for value in record.normalized.of(key.attribute) {
             key.add_terms(value, &mut terms);
         }
     }

@@ -355,8 +355,7 @@ mod tests {
     #[test]
     fn records_in_memory_score_as_their_written_entities_do() {
         let dir = tempfile::tempdir().unwrap();
-        let record =
-            |source: u32, id: &str| Record { source, id: id.into(), line: 0, values: vec![], normalized: vec![] };
+        let record = |source: u32, id: &str| Record { source, id: id.into(), ..Record::default() };
         // `p:9` is in no truth file; truth record `f:4` is in no output.
         let records = [record(0, "1"), record(0, "2"), record(1, "3"), record(1, "9")];
         let (sources, entities) = (["f".to_string(), "p".to_string()], [7, 7, 7, 8]);

@@ -184,16 +184,10 @@ impl ExactSizeIterator for Of<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Values;
 
     fn record(username: &[&str], email: &[&str], name: &[&str]) -> Record {
-        let strings = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
-        Record {
-            source: 0,
-            id: String::new(),
-            line: 0,
-            values: Vec::new(),
-            normalized: vec![strings(username), strings(&["192.168.1.1"]), strings(email), strings(name)],
-        }
+        Record { normalized: Values::from_lists([username, &["192.168.1.1"], email, name]), ..Record::default() }
     }
 
     #[test]

@@ -663,9 +663,7 @@ mod tests {
     use super::*;
 
     fn records(n: usize) -> (Vec<Record>, Vec<String>) {
-        let records = (0..n)
-            .map(|i| Record { source: 0, id: i.to_string(), line: 0, values: Vec::new(), normalized: Vec::new() })
-            .collect();
+        let records = (0..n).map(|i| Record { id: i.to_string(), ..Record::default() }).collect();
         (records, vec!["s".to_string()])
     }
 

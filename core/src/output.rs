@@ -487,8 +487,7 @@ mod tests {
                 source: i % 2,
                 id: if i == 7 { "id, with \"quotes\"".into() } else { format!("r{i}") },
                 line: u64::from(i),
-                values: Vec::new(),
-                normalized: Vec::new(),
+                ..Record::default()
             })
             .collect();
         let sources = ["forum".to_string(), "pay;ments".to_string()];

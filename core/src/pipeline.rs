@@ -659,21 +659,13 @@ impl<'a> AheadOfScoring<'a> {
         if let Some((_, r)) = record(24) {
             prefetch::line(r);
         }
-        if let Some((_, r)) = record(16) {
-            prefetch::line(r.normalized.as_ptr());
+        if let Some((_, r)) = record(12) {
+            r.normalized.prefetch();
         }
-        let agreed = |(i, r): (usize, &'a Record)| {
+        if let Some((i, r)) = record(4) {
             let vector = vector(i);
-            self.damped
-                .iter()
-                .filter(move |&&(k, _)| vector[k] == Level(0))
-                .map(move |&(_, attribute)| &r.normalized[attribute])
-        };
-        if let Some(values) = record(8).map(agreed) {
-            values.for_each(|values| prefetch::line(values.as_ptr()));
-        }
-        if let Some(values) = record(4).map(agreed) {
-            values.filter_map(|values| values.first()).for_each(|value| prefetch::line(value.as_ptr()));
+            let agreed = self.damped.iter().filter(|&&(k, _)| vector[k] == Level(0));
+            agreed.for_each(|&(_, attribute)| r.normalized.of(attribute).prefetch());
         }
     }
 }

@@ -253,7 +253,7 @@ type Holding = (Kind, u64, u32, RecordIndex, u16, u32);
 
 /// The value a [`Holding`] of `records` is of.
 fn held<'r>(records: &'r [Record], holding: &Holding) -> &'r str {
-    &records[holding.3 as usize].normalized[usize::from(holding.4)][holding.5 as usize]
+    records[holding.3 as usize].normalized.of(usize::from(holding.4)).get(holding.5 as usize)
 }
 
 /// What one run of holders of a value gives ([`find`]).
@@ -298,7 +298,7 @@ pub fn find(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
-            attributes.iter().zip(&record.normalized).enumerate().flat_map(move |(k, (attribute, values))| {
+            attributes.iter().zip(record.normalized.iter()).enumerate().flat_map(move |(k, (attribute, values))| {
                 let kind = Kind::of_shared(attribute.kind);
                 let k = u16::try_from(k).expect("a job has fewer than 65,536 attributes");
                 values.iter().zip(0..).filter_map(move |(value, i)| {
@@ -313,7 +313,7 @@ pub fn find(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(r, record)| {
-            attributes.iter().zip(&record.normalized).enumerate().flat_map(move |(k, (attribute, values))| {
+            attributes.iter().zip(record.normalized.iter()).enumerate().flat_map(move |(k, (attribute, values))| {
                 values.iter().enumerate().filter_map(move |(i, value)| {
                     let from_username = match attribute.kind {
                         AttributeKind::Email => false,
@@ -380,9 +380,10 @@ pub fn find(
 mod tests {
     use super::*;
     use crate::config::Attribute;
+    use crate::record::Values;
 
     fn record(source: u32, id: &str, values: Vec<Vec<&str>>) -> Record {
-        let values: Vec<Vec<String>> = values.into_iter().map(|v| v.into_iter().map(String::from).collect()).collect();
+        let values = Values::from_lists(values);
         Record { source, id: id.into(), line: 1, values: values.clone(), normalized: values }
     }
 

@@ -1,6 +1,6 @@
 //! Nothing lost: rows that cannot be read go to rejects.csv and the run goes on.
 
-use crate::{run_job, summary};
+use crate::{run_job, sleuth_ok, summary};
 
 #[test]
 fn malformed_rows_are_rejected_with_their_line_and_reason_and_counted() {
@@ -19,6 +19,7 @@ fn malformed_rows_are_rejected_with_their_line_and_reason_and_counted() {
         ("chats", "line 5", "missing id"),
         ("chats", "line 7", "duplicate id `c1` (first seen on line 1)"),
         ("chats", "line 8", "field `emails` holds an object"),
+        ("chats", "line 9", "field `handle` holds an object"),
     ];
     assert_eq!(rejects.len(), expected.len(), "{rejects:#?}");
     for ((source, location, reason), (s, l, r)) in rejects.iter().zip(expected) {
@@ -36,10 +37,17 @@ fn malformed_rows_are_rejected_with_their_line_and_reason_and_counted() {
     assert_eq!(excerpts[7..9], [r#"{"handle": "noid"}"#, r#"{"pid": "c1", "handle": "again"}"#]);
 
     let counts = &summary(out.path())["counts"];
-    assert_eq!(counts["read"], 15);
-    assert_eq!(counts["rejected"], 10);
+    assert_eq!(counts["read"], 16);
+    assert_eq!(counts["rejected"], 11);
     assert_eq!(counts["resolved"], 5);
     let mut entities = csv::Reader::from_path(out.path().join("entities.csv")).unwrap();
     let ids: Vec<String> = entities.records().map(|r| r.unwrap()).map(|r| format!("{}:{}", &r[0], &r[1])).collect();
     assert_eq!(ids, ["people:1", "people:4", "people:5", "chats:c1", "chats:5"]);
+
+    // The values of a row rejected part way (line 9's address and first
+    // handle were read before its second handle failed) are not the next
+    // record's.
+    let record = sleuth_ok(&["query", out.path().to_str().unwrap(), "--record", "chats:5", "--json"]);
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(record["entities"][0]["identifiers"], serde_json::json!({ "username": ["numeric id"] }), "{record}");
 }

@@ -40,13 +40,13 @@ fn every_relationship_names_a_value_found_in_both_entities_records() {
     let values = |record: &str, kind: &str| -> BTreeSet<String> {
         let record = by_name[record];
         let mut values = BTreeSet::new();
-        for (attribute, normalized) in job.attributes.iter().zip(&record.normalized) {
+        for (attribute, normalized) in job.attributes.iter().zip(record.normalized.iter()) {
             for value in normalized {
                 let wanted = match (kind, attribute.kind) {
                     ("shared_card", AttributeKind::Card)
                     | ("shared_email", AttributeKind::Email)
                     | ("shared_phone", AttributeKind::Phone)
-                    | ("shared_ip", AttributeKind::Ip) => Some(value.clone()),
+                    | ("shared_ip", AttributeKind::Ip) => Some(value.to_string()),
                     ("email_username", AttributeKind::Email) => email::local_skeleton(value),
                     ("email_username", AttributeKind::Username) => Some(username::skeleton(value)),
                     _ => None,

@@ -33,7 +33,7 @@ pub use prepared::{Forms, Prepared, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::record::{AttributeKind, Record, RecordIndex};
+use crate::record::{AttributeKind, Record, RecordIndex, ValueList};
 
 /// An agreement level: 0 is the best; [`Level::MISSING`] means no evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -248,7 +248,7 @@ pub struct Comparison {
 impl Comparison {
     /// The level of two records' values: the best over all pairs of values,
     /// or [`Level::MISSING`] when either side has none.
-    pub fn compare(&self, a: &[String], b: &[String]) -> Level {
+    pub fn compare(&self, a: ValueList, b: ValueList) -> Level {
         self.compare_sides(Side::Plain(a), Side::Plain(b))
     }
 
@@ -302,7 +302,7 @@ impl Comparison {
     }
 
     /// Which of `a`'s values `b` has too, the first, when they agree exactly.
-    pub fn shared_value(&self, a: &[String], b: &[String]) -> Option<usize> {
+    pub fn shared_value(&self, a: ValueList, b: ValueList) -> Option<usize> {
         a.iter().position(|x| b.contains(x))
     }
 }
@@ -351,9 +351,10 @@ pub fn comparison_vectors(
 mod tests {
     use super::*;
     use crate::handles::Handles;
+    use crate::record::Values;
 
-    fn values(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn values(v: &[&str]) -> Values {
+        Values::from_lists([v])
     }
 
     #[test]
@@ -382,21 +383,20 @@ mod tests {
         };
         let a = values(&["x@example.org", "sarah@gmail.com"]);
         let b = values(&["sarah@gmail.com"]);
-        assert_eq!(comparison.compare(&a, &b), Level(0));
-        assert_eq!(comparison.shared_value(&a, &b), Some(1), "a's second value, sarah@gmail.com");
-        assert_eq!(comparison.compare(&a, &[]), Level::MISSING);
-        assert_eq!(comparison.compare(&b, &a), comparison.compare(&a, &b));
+        let (a, b, none) = (a.of(0), b.of(0), values(&[]));
+        assert_eq!(comparison.compare(a, b), Level(0));
+        assert_eq!(comparison.shared_value(a, b), Some(1), "a's second value, sarah@gmail.com");
+        assert_eq!(comparison.compare(a, none.of(0)), Level::MISSING);
+        assert_eq!(comparison.compare(b, a), comparison.compare(a, b));
     }
 
     #[test]
     fn a_comparison_across_attributes_meets_in_both_directions() {
         // Attribute 0 is an email, 1 a username; either record may hold either.
         let record = |email: &[&str], username: &[&str]| Record {
-            source: 0,
-            id: String::new(),
             line: 1,
-            values: Vec::new(),
-            normalized: vec![values(email), values(username)],
+            normalized: Values::from_lists([email, username]),
+            ..Record::default()
         };
         let comparison = Comparison {
             name: "email_username".into(),

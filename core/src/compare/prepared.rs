@@ -23,7 +23,7 @@ use super::{Comparison, Identifier, Method};
 use crate::handles::{self, Handles};
 use crate::normalize::{email, username};
 use crate::prefetch::{self, CACHE_LINE};
-use crate::record::{AttributeKind, Record, RecordIndex};
+use crate::record::{AttributeKind, Record, RecordIndex, ValueList};
 
 /// The forms of one normalized value, as [`Value`]s hand them out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -189,7 +189,7 @@ pub(crate) enum Side<'a> {
     /// Prepared values, in their part.
     Prepared(&'a Part, &'a [Entry]),
     /// Plain normalized values.
-    Plain(&'a [String]),
+    Plain(ValueList<'a>),
 }
 
 impl<'a> Side<'a> {
@@ -203,7 +203,7 @@ impl<'a> Side<'a> {
     pub(crate) fn get(self, i: usize) -> Value<'a> {
         match self {
             Side::Prepared(part, entries) => part.value(&entries[i]),
-            Side::Plain(values) => Value::plain(&values[i]),
+            Side::Plain(values) => Value::plain(values.get(i)),
         }
     }
 }
@@ -349,7 +349,7 @@ impl Prepared {
                 return Side::Prepared(part, &part.entries[start as usize..end as usize]);
             }
         }
-        Side::Plain(&records[r as usize].normalized[attribute])
+        Side::Plain(records[r as usize].normalized.of(attribute))
     }
 }
 
@@ -463,7 +463,7 @@ mod tests {
             for k in 0..job.attributes.len() {
                 let side = prepared.side(&records, r, k);
                 let texts: Vec<&str> = (0..side.len()).map(|i| side.get(i).text).collect();
-                assert_eq!(texts, records[r as usize].normalized[k].iter().map(String::as_str).collect::<Vec<_>>());
+                assert_eq!(texts, records[r as usize].normalized.of(k).iter().collect::<Vec<_>>());
             }
         }
     }

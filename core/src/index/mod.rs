@@ -45,7 +45,7 @@ use crate::candidates;
 use crate::config::Attribute;
 use crate::error::{Error, Result};
 use crate::handles::Handles;
-use crate::record::{Record, RecordIndex};
+use crate::record::{Record, RecordIndex, ValueList, Values};
 
 /// Documents built at a time (in parallel) before they are added.
 const DOCUMENT_CHUNK: usize = 4096;
@@ -396,9 +396,9 @@ impl Store {
         let document = |offset: usize, record: &Record| {
             let number = u64::from(first) + offset as u64;
             // Serialized borrowed, in name order (as a JSON object of serde_json's is).
-            let raw: BTreeMap<&str, &Vec<String>> = attributes
+            let raw: BTreeMap<&str, ValueList> = attributes
                 .iter()
-                .zip(&record.values)
+                .zip(record.values.iter())
                 .filter(|(_, values)| !values.is_empty())
                 .map(|(attribute, values)| (attribute.name.as_str(), values))
                 .collect();
@@ -411,7 +411,7 @@ impl Store {
                 f.normalized => serde_json::to_string(&record.normalized).expect("strings serialize"),
             );
             for (key, fields) in keys.iter().zip(&key_fields) {
-                for (i, value) in record.normalized[key.attribute].iter().enumerate() {
+                for (i, value) in record.normalized.of(key.attribute).iter().enumerate() {
                     let mut add = |name: &str, term: &str, _| {
                         let (_, field) = fields.iter().find(|(n, _)| *n == name).expect("a key's terms have its names");
                         document.add_text(*field, term);
@@ -434,9 +434,7 @@ impl Store {
             }
             if let Some(keep) = keep_raw {
                 for record in part.iter_mut() {
-                    for (values, _) in record.values.iter_mut().zip(keep).filter(|(_, keep)| !**keep) {
-                        *values = Vec::new();
-                    }
+                    record.values = record.values.keeping(keep);
                 }
             }
             progress(part.len() as u64);
@@ -798,22 +796,19 @@ impl Store {
                     } else {
                         Map::new()
                     };
-                    let values = attributes
-                        .iter()
-                        .zip(raw)
-                        .map(|(a, &wanted)| match stored.get(&a.name) {
-                            Some(Value::Array(values)) if wanted => {
-                                values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-                            }
-                            _ => Vec::new(),
-                        })
-                        .collect();
-                    let normalized: Vec<Vec<String>> = serde_json::from_str(text(f.normalized))
+                    let values = Values::from_lists(attributes.iter().zip(raw).map(|(a, &wanted)| {
+                        let values = match stored.get(&a.name) {
+                            Some(Value::Array(values)) if wanted => values.as_slice(),
+                            _ => &[],
+                        };
+                        values.iter().filter_map(Value::as_str)
+                    }));
+                    let normalized: Values = serde_json::from_str(text(f.normalized))
                         .map_err(|e| broken(format!("record {number}'s normalized values: {e}")))?;
-                    if normalized.len() != attributes.len() {
+                    if normalized.attributes() != attributes.len() {
                         return Err(broken(format!(
                             "record {number} has {} attributes, the job {}",
-                            normalized.len(),
+                            normalized.attributes(),
                             attributes.len()
                         )));
                     }
@@ -942,8 +937,8 @@ mod tests {
             source: 0,
             id: id.into(),
             line: 1,
-            values: vec![vec![email.into()]],
-            normalized: vec![vec![email.into()]],
+            values: Values::from_lists([[email]]),
+            normalized: Values::from_lists([[email]]),
         }
     }
 
@@ -967,7 +962,8 @@ mod tests {
         store.write(&mut first.clone(), None, None, 0, &sources, &attributes, &keys, 1, None, |_| {}).unwrap();
         let mut written = second.clone();
         store.write(&mut written, None, Some(&[false]), 2, &sources, &attributes, &keys, 1, Some(2), |_| {}).unwrap();
-        assert!(written.iter().all(|r| r.values == [Vec::<String>::new()]), "raw values freed once stored");
+        let no_values = Values::from_lists([Vec::<&str>::new()]);
+        assert!(written.iter().all(|r| r.values == no_values), "raw values freed once stored");
         let reader = store.index.reader().unwrap();
         assert_eq!(reader.searcher().segment_readers().len(), 2, "two commits, two segments");
         let blocks = store.blocks(500).unwrap();
@@ -978,7 +974,7 @@ mod tests {
         let back = store.records(&sources, &attributes, &[true]).unwrap();
         assert_eq!(back, first.iter().chain(&second).cloned().collect::<Vec<_>>(), "records come back in number order");
         let normalized_only = store.records(&sources, &attributes, &[false]).unwrap();
-        assert!(normalized_only.iter().all(|r| r.values == [Vec::<String>::new()] && r.normalized.len() == 1));
+        assert!(normalized_only.iter().all(|r| r.values == no_values && r.normalized.attributes() == 1));
     }
 
     #[test]
@@ -1022,7 +1018,7 @@ mod tests {
                     let handle =
                         format!("{}_{}{}", words[(n % 7) as usize], words[(n / 7 % 7) as usize], n % (3 + commit));
                     let mut record = person(&n.to_string(), &handle);
-                    record.normalized = vec![vec![crate::normalize::username::normalize(&handle).unwrap()]];
+                    record.normalized = Values::from_lists([[crate::normalize::username::normalize(&handle).unwrap()]]);
                     record
                 })
                 .collect();
@@ -1084,7 +1080,7 @@ mod tests {
             .map(|i| {
                 let handle = format!("{}_{}{}", words[i % 10], words[(i / 10) % 10], i % 7);
                 let mut record = person(&i.to_string(), &handle);
-                record.normalized = vec![vec![crate::normalize::username::normalize(&handle).unwrap()]];
+                record.normalized = Values::from_lists([[crate::normalize::username::normalize(&handle).unwrap()]]);
                 record
             })
             .collect();
@@ -1129,6 +1125,7 @@ mod tests {
                     1 => vec![vec![], vec![address, "not an address".into()], vec![]],
                     _ => vec![vec![handle, "x".into()], vec![address], vec![person, a.into()]],
                 };
+                let values = Values::from_lists(values);
                 Record { source: 0, id: i.to_string(), line: 1, values: values.clone(), normalized: values }
             })
             .collect();

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use crate::record::{AttributeKind, Record};
+use crate::record::{AttributeKind, Record, ValueList, ValuesBuilder};
 
 /// Settings that normalization needs from the job.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,51 +113,49 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
         // correct (a parser takes its own lock), only slower.
         thread => own_parsers[thread.unwrap_or(0) % own_parsers.len()].get_or_init(phone::Parser::new),
     };
-    let empty = || vec![BTreeMap::new(); kinds.len()];
+    let empty = || (vec![BTreeMap::new(); kinds.len()], ValuesBuilder::default());
     records
         .par_iter_mut()
-        .fold(empty, |mut flags: Flags, record| {
+        .fold(empty, |(mut flags, mut normalized), record| {
             let context = &contexts[record.source as usize];
             let parser = parser();
-            record.normalized = record
-                .values
-                .iter()
-                .zip(kinds)
-                .zip(&mut flags)
-                .map(|((values, &kind), flags)| normalize_all(kind, values, context, parser, flags))
-                .collect();
-            flags
+            for (attribute, ((values, &kind), flags)) in record.values.iter().zip(kinds).zip(&mut flags).enumerate() {
+                normalize_all(kind, values, context, parser, flags, |value| normalized.push(attribute, &value));
+            }
+            record.normalized = normalized.finish_sorted(kinds.len());
+            (flags, normalized)
         })
-        .reduce(empty, |mut a, b| {
-            merge_flags(&mut a, b);
-            a
-        })
+        .map(|(flags, _)| flags)
+        .reduce(
+            || vec![BTreeMap::new(); kinds.len()],
+            |mut a, b| {
+                merge_flags(&mut a, b);
+                a
+            },
+        )
 }
 
 /// Phone values worth a parser of their own a thread (building one takes
 /// about as long as parsing 10,000 numbers).
 const PHONES_PER_PARSER: usize = 20_000;
 
-/// The normalized values of one attribute's raw `values` of `kind`, sorted
-/// and without repeats, counting flagged ones in `flags`.
+/// The normalized values of one attribute's raw `values` of `kind`, given
+/// to `push`, counting flagged ones in `flags`.
 fn normalize_all(
     kind: AttributeKind,
-    values: &[String],
+    values: ValueList,
     context: &Context,
     phones: &phone::Parser,
     flags: &mut BTreeMap<&'static str, u64>,
-) -> Vec<String> {
-    let mut normalized = Vec::with_capacity(values.len());
+    mut push: impl FnMut(String),
+) {
     for raw in values {
         let Some((value, flag)) = normalize_and_flag(kind, raw, context, phones) else { continue };
         if let Some(flag) = flag {
             *flags.entry(flag).or_default() += 1;
         }
-        normalized.push(value);
+        push(value);
     }
-    normalized.sort_unstable();
-    normalized.dedup();
-    normalized
 }
 
 fn merge_flags(into: &mut Flags, from: Flags) {
@@ -171,6 +169,7 @@ fn merge_flags(into: &mut Flags, from: Flags) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Values;
 
     #[test]
     fn phones_normalized_on_parsers_of_each_thread_are_each_records_own() {
@@ -183,15 +182,15 @@ mod tests {
                 source: 0,
                 id: i.to_string(),
                 line: i as u64,
-                values: vec![
+                values: Values::from_lists([
                     vec![format!("user{i}@example.com")],
                     if i < PHONES_PER_PARSER { vec![] } else { vec![number(i), "12".into()] },
                     if i < PHONES_PER_PARSER { vec![] } else { vec![number(i + 1)] },
-                ],
-                normalized: Vec::new(),
+                ]),
+                normalized: Values::default(),
             })
             .collect();
-        let expected: Vec<Vec<Vec<String>>> = records
+        let expected: Vec<Values> = records
             .iter()
             .map(|r| {
                 r.values
@@ -203,10 +202,11 @@ mod tests {
                         n.sort();
                         n
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
             })
+            .map(Values::from_lists)
             .collect();
-        let raw: Vec<Vec<Vec<String>>> = records.iter().map(|r| r.values.clone()).collect();
+        let raw: Vec<Values> = records.iter().map(|r| r.values.clone()).collect();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         let flags = pool.install(|| normalize_records(&mut records, &kinds, &[Context::default()]));
         for (i, record) in records.iter().enumerate() {
@@ -222,16 +222,16 @@ mod tests {
             source: 0,
             id: "1".into(),
             line: 2,
-            values: vec![
-                vec!["john@gmial.com".into(), "not an address".into()],
-                vec!["4111 1111 1111 1112".into(), "4111 1111 1111 1111".into()],
-            ],
-            normalized: Vec::new(),
+            values: Values::from_lists([
+                vec!["john@gmial.com", "not an address"],
+                vec!["4111 1111 1111 1112", "4111 1111 1111 1111"],
+            ]),
+            normalized: Values::default(),
         }];
         let flags =
             normalize_records(&mut records, &[AttributeKind::Email, AttributeKind::Card], &[Context::default()]);
-        assert_eq!(records[0].normalized[0].len(), 2, "flagged emails are kept: {:?}", records[0].normalized);
-        assert_eq!(records[0].normalized[1].len(), 2);
+        assert_eq!(records[0].normalized.of(0).len(), 2, "flagged emails are kept: {:?}", records[0].normalized);
+        assert_eq!(records[0].normalized.of(1).len(), 2);
         assert_eq!(flags[0].get("likely typo of gmail.com"), Some(&1));
         assert_eq!(flags[0].get("invalid email address"), Some(&1));
         assert_eq!(flags[1].get("fails the Luhn check"), Some(&1));

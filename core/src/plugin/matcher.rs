@@ -76,8 +76,8 @@ struct Instance {
 #[derive(ComponentType, Lower)]
 #[component(record)]
 struct Lent<'a> {
-    raw: &'a [String],
-    normalized: &'a [String],
+    raw: Vec<&'a str>,
+    normalized: Vec<&'a str>,
 }
 
 /// Contract 0.2.0's `subjects`: every value of a batch in one string.
@@ -117,21 +117,27 @@ impl<'a> Batch<'a> {
     }
 
     /// Adds a record's values; its index in the batch.
-    fn push(&mut self, raw: &'a [String], normalized: &'a [String]) -> u32 {
+    fn push<R, N>(&mut self, raw: R, normalized: N) -> u32
+    where
+        R: IntoIterator<Item = &'a str, IntoIter: ExactSizeIterator>,
+        N: IntoIterator<Item = &'a str, IntoIter: ExactSizeIterator>,
+    {
+        let (raw, normalized) = (raw.into_iter(), normalized.into_iter());
         match self {
             Batch::V0_1(lent) => {
-                lent.push(Lent { raw, normalized });
+                lent.push(Lent { raw: raw.collect(), normalized: normalized.collect() });
                 lent.len() as u32 - 1
             }
             Batch::V0_2 { text, ends, spans } => {
                 let first = ends.len() as u32;
-                for value in raw.iter().chain(normalized) {
+                let counts = (raw.len() as u32, normalized.len() as u32);
+                for value in raw.chain(normalized) {
                     text.push_str(value);
                     // A batch's text stays far below 4 GiB: a plugin's memory
                     // is capped well below that, and the call would fail first.
                     ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
                 }
-                spans.push(Span { first, raw: raw.len() as u32, normalized: normalized.len() as u32 });
+                spans.push(Span { first, raw: counts.0, normalized: counts.1 });
                 spans.len() as u32 - 1
             }
         }
@@ -222,7 +228,7 @@ impl Matcher {
     ) -> Result<Vec<Verdict>, PluginError> {
         let mut batch = Batch::new(self.plugin.contract);
         for subject in subjects {
-            batch.push(&subject.raw, &subject.normalized);
+            batch.push(subject.raw.iter().map(String::as_str), subject.normalized.iter().map(String::as_str));
         }
         self.compare_batch(&batch, pairs, doing)
     }
@@ -273,24 +279,20 @@ impl Matcher {
 
 /// At pair `i` of `pairs`, asks for what the pairs 4 to 24 after it read
 /// of their second record's values of `attribute`, along the chain from the
-/// record to the strings: the second records lie anywhere in memory, and
+/// record to its values' bounds and text: the second records lie anywhere in memory, and
 /// copying their values into a batch waited on each step.
 fn ask_ahead(records: &[Record], attribute: usize, pairs: &[(RecordIndex, RecordIndex)], i: usize) {
     let record = |d: usize| pairs.get(i + d).and_then(|&(_, y)| records.get(y as usize));
     if let Some(r) = record(24) {
         prefetch::line(r);
     }
-    if let Some(r) = record(16) {
-        prefetch::line(r.values.as_ptr().wrapping_add(attribute));
-        prefetch::line(r.normalized.as_ptr().wrapping_add(attribute));
+    if let Some(r) = record(12) {
+        r.values.prefetch();
+        r.normalized.prefetch();
     }
-    let lists = |d: usize| record(d).map(|r| (&r.values[attribute], &r.normalized[attribute]));
-    if let Some((raw, normalized)) = lists(8) {
-        prefetch::line(raw.as_ptr());
-        prefetch::line(normalized.as_ptr());
-    }
-    if let Some((raw, normalized)) = lists(4) {
-        raw.iter().chain(normalized).for_each(|value| prefetch::line(value.as_ptr()));
+    if let Some(r) = record(4) {
+        r.values.of(attribute).prefetch();
+        r.normalized.of(attribute).prefetch();
     }
 }
 
@@ -358,13 +360,13 @@ impl Matcher {
                 for (i, &(x, y)) in batch.iter().enumerate() {
                     ask_ahead(records, attribute, batch, i);
                     let (rx, ry) = (&records[x as usize], &records[y as usize]);
-                    if rx.values[attribute].is_empty() || ry.values[attribute].is_empty() {
+                    if rx.values.of(attribute).is_empty() || ry.values.of(attribute).is_empty() {
                         continue;
                     }
                     let mut index = |n: RecordIndex| {
                         *slot.entry(n).or_insert_with(|| {
                             let r = &records[n as usize];
-                            subjects.push(&r.values[attribute], &r.normalized[attribute])
+                            subjects.push(r.values.of(attribute), r.normalized.of(attribute))
                         })
                     };
                     let pair = (index(x), index(y));

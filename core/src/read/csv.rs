@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use super::{Rows, push_values};
+use super::Rows;
 use crate::config::Source;
 use crate::config::diagnostic::closest;
 use crate::error::{Error, Result};
@@ -89,12 +89,11 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
                 continue;
             }
         };
-        let mut values = rows.empty_values();
         for (column, &position) in source.columns.iter().zip(&positions) {
-            push_values(&mut values[column.attribute], text[position], source.separator.as_deref());
+            rows.push_values(column.attribute, text[position], source.separator.as_deref());
         }
         let id = id_position.map(|p| text[p]);
-        rows.accept(line, id, values, excerpt);
+        rows.accept(line, id, excerpt);
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 
 use serde_json::Value;
 
-use super::{Rows, push_values};
+use super::Rows;
 use crate::config::Source;
 use crate::error::{Error, Result};
 
@@ -36,11 +36,11 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
         if text.is_empty() {
             continue;
         }
-        match parse(source, rows.attributes, text) {
-            Ok((id, values)) => {
+        match parse(source, rows, text) {
+            Ok(id) => {
                 // With an id column, a line without an id has an empty one, rejected as missing.
                 let id = source.id_column.as_ref().map(|_| id.unwrap_or_default());
-                rows.accept(line, id.as_deref(), values, || text.to_string())
+                rows.accept(line, id.as_deref(), || text.to_string())
             }
             Err(reason) => rows.reject(line, reason, text),
         }
@@ -48,9 +48,9 @@ pub(super) fn read(source: &Source, rows: &mut Rows<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The id (when the source has an id column and the line holds it) and the
-/// values of one line.
-fn parse(source: &Source, attributes: usize, text: &str) -> Result<(Option<String>, Vec<Vec<String>>), String> {
+/// The id of one line (when the source has an id column and the line holds
+/// it), its values pushed to `rows`.
+fn parse(source: &Source, rows: &mut Rows<'_>, text: &str) -> Result<Option<String>, String> {
     let object = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(object)) => object,
         Ok(other) => return Err(format!("expected a JSON object, found {}", json_type(&other))),
@@ -62,7 +62,6 @@ fn parse(source: &Source, attributes: usize, text: &str) -> Result<(Option<Strin
         Some((_, Some(Value::Number(n)))) => Some(n.to_string()),
         Some((column, Some(other))) => return Err(format!("id field `{column}` holds {}", json_type(other))),
     };
-    let mut values = vec![Vec::new(); attributes];
     for column in &source.columns {
         let Some(value) = object.get(&column.name) else { continue };
         let items: &[Value] = match value {
@@ -72,14 +71,14 @@ fn parse(source: &Source, attributes: usize, text: &str) -> Result<(Option<Strin
         for item in items {
             match item {
                 Value::Null => {}
-                Value::String(s) => push_values(&mut values[column.attribute], s, None),
-                Value::Number(n) => push_values(&mut values[column.attribute], &n.to_string(), None),
-                Value::Bool(b) => push_values(&mut values[column.attribute], &b.to_string(), None),
+                Value::String(s) => rows.push_values(column.attribute, s, None),
+                Value::Number(n) => rows.push_values(column.attribute, &n.to_string(), None),
+                Value::Bool(b) => rows.push_values(column.attribute, &b.to_string(), None),
                 other => return Err(format!("field `{}` holds {}", column.name, json_type(other))),
             }
         }
     }
-    Ok((id, values))
+    Ok(id)
 }
 
 fn json_type(value: &Value) -> &'static str {

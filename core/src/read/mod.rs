@@ -18,7 +18,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::config::{Format, Job, Reader, Source};
 use crate::error::Result;
-use crate::record::Record;
+use crate::record::{Record, Values, ValuesBuilder};
 
 /// A row that could not be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,7 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
         source,
         index: index as u32,
         attributes: job.attributes.len(),
+        values: ValuesBuilder::default(),
         read: SourceRead::default(),
         ids: HashTable::new(),
     };
@@ -81,6 +82,8 @@ struct Rows<'a> {
     source: &'a Source,
     index: u32,
     attributes: usize,
+    /// The values of the row being read.
+    values: ValuesBuilder,
     read: SourceRead,
     /// The records read, by their id's hash (a copy of every id in a map
     /// was a million strings more at a million records).
@@ -93,14 +96,26 @@ impl Rows<'_> {
     }
 
     fn reject_at(&mut self, location: String, reason: String, excerpt: &str) {
+        self.values.clear();
         let source = self.source.name.clone();
         self.read.rejects.push(Reject { source, location, reason, excerpt: excerpt_of(excerpt) });
     }
 
-    /// Adds a record; `id` is `None` when the source numbers records by line
-    /// (or, for a plugin's records without lines, by byte offset). The row's
-    /// `excerpt` is made only if it is rejected.
-    fn accept(&mut self, line: u64, id: Option<&str>, values: Vec<Vec<String>>, excerpt: impl FnOnce() -> String) {
+    /// Adds a raw cell's values to `attribute`'s of the row being read:
+    /// trimmed, split by the separator, empty parts dropped.
+    fn push_values(&mut self, attribute: usize, cell: &str, separator: Option<&str>) {
+        let parts: Box<dyn Iterator<Item = &str>> = match separator {
+            Some(separator) => Box::new(cell.split(separator)),
+            None => Box::new(std::iter::once(cell)),
+        };
+        parts.map(str::trim).filter(|p| !p.is_empty()).for_each(|part| self.values.push(attribute, part));
+    }
+
+    /// Adds a record of the values pushed; `id` is `None` when the source
+    /// numbers records by line (or, for a plugin's records without lines, by
+    /// byte offset). The row's `excerpt` is made only if it is rejected.
+    fn accept(&mut self, line: u64, id: Option<&str>, excerpt: impl FnOnce() -> String) {
+        let values = self.values.finish(self.attributes);
         let id = match id {
             Some(id) if id.trim().is_empty() => {
                 let column = self.source.id_column.as_deref().unwrap_or_default();
@@ -121,11 +136,7 @@ impl Rows<'_> {
                 slot.insert(records.len() as u32);
             }
         }
-        self.read.records.push(Record { source: self.index, id, line, values, normalized: Vec::new() });
-    }
-
-    fn empty_values(&self) -> Vec<Vec<String>> {
-        vec![Vec::new(); self.attributes]
+        self.read.records.push(Record { source: self.index, id, line, values, normalized: Values::default() });
     }
 }
 
@@ -136,13 +147,4 @@ fn excerpt_of(row: &str) -> String {
         excerpt.push('…');
     }
     excerpt
-}
-
-/// Adds a raw cell's values: trimmed, split by the separator, empty parts dropped.
-fn push_values(values: &mut Vec<String>, cell: &str, separator: Option<&str>) {
-    let parts: Box<dyn Iterator<Item = &str>> = match separator {
-        Some(separator) => Box::new(cell.split(separator)),
-        None => Box::new(std::iter::once(cell)),
-    };
-    values.extend(parts.map(str::trim).filter(|p| !p.is_empty()).map(str::to_string));
 }

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use super::{Rows, push_values};
+use super::Rows;
 use crate::config::Source;
 use crate::error::{Error, Result};
 use crate::plugin::parser::{self, Parsed};
@@ -16,16 +16,15 @@ pub fn read(source: &Source, parser: &parser::Parser, rows: &mut Rows) -> Result
     let mut input = BufReader::with_capacity(parser::CHUNK, file);
     parser::parse(parser, &source.name, &mut input, |parsed| match parsed {
         Parsed::Record(record) => {
-            let mut values = rows.empty_values();
             for (field, _kind, value) in &record.attributes {
                 if let Some(column) = source.columns.iter().find(|c| c.name == *field) {
-                    push_values(&mut values[column.attribute], value, None);
+                    rows.push_values(column.attribute, value, None);
                 }
             }
             let at = if record.line > 0 { record.line } else { record.offset };
             let id = (!record.id.is_empty()).then_some(record.id.as_str());
             let excerpt = || if record.id.is_empty() { format!("record at {at}") } else { record.id.clone() };
-            rows.accept(at, id, values, excerpt);
+            rows.accept(at, id, excerpt);
         }
         Parsed::Reject(reject) => rows.reject_at(reject.location, reject.reason, &reject.excerpt),
     })

@@ -67,7 +67,7 @@ struct Frequencies {
 fn frequencies(records: &[Record], attribute: usize) -> Frequencies {
     // Sized for every value distinct: grown by doubling, the map rehashed a
     // million values some twenty times over.
-    let values = records.iter().map(|record| record.normalized[attribute].len()).sum();
+    let values = records.iter().map(|record| record.normalized.of(attribute).len()).sum();
     // Each distinct value numbered as it is first met, and each record's
     // values by number, in one pass: their counts are then read by number.
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(values, Default::default());
@@ -76,9 +76,9 @@ fn frequencies(records: &[Record], attribute: usize) -> Frequencies {
     let mut starts = Vec::with_capacity(records.len() + 1);
     starts.push(0);
     for record in records {
-        for value in &record.normalized[attribute] {
+        for value in record.normalized.of(attribute) {
             let next = counts.len() as u32;
-            let number = *numbers.entry(value.as_str()).or_insert(next);
+            let number = *numbers.entry(value).or_insert(next);
             if number == next {
                 counts.push(0);
             }
@@ -205,7 +205,7 @@ fn damped(u_exact: f64, factor: f64, floor: f64) -> f64 {
 mod tests {
     use super::Damping;
     use crate::compare::{Comparison, Method};
-    use crate::record::Record;
+    use crate::record::{Record, Values};
 
     fn records(ips: &[&str]) -> Vec<Record> {
         ips.iter()
@@ -214,8 +214,8 @@ mod tests {
                 source: 0,
                 id: i.to_string(),
                 line: i as u64 + 1,
-                values: vec![vec![ip.to_string()]],
-                normalized: vec![vec![ip.to_string()]],
+                values: Values::from_lists([[ip]]),
+                normalized: Values::from_lists([[ip]]),
             })
             .collect()
     }
@@ -254,11 +254,11 @@ mod tests {
     #[test]
     fn a_records_values_are_damped_as_the_values_are() {
         let mut records = records(&["10.0.0.1", "1.1.1.1", "1.1.1.1", "10.0.0.1", "", "10.0.0.1"]);
-        records[2].normalized[0] = vec!["2.2.2.2".into(), "10.0.0.1".into(), "1.1.1.1".into()];
-        records[4].normalized[0].clear();
+        records[2].normalized = Values::from_lists([["2.2.2.2", "10.0.0.1", "1.1.1.1"]]);
+        records[4].normalized = Values::from_lists([[""; 0]]);
         let damping = Damping::new(&[ip_comparison(true)], &records);
         for (r, record) in records.iter().enumerate() {
-            for (i, value) in record.normalized[0].iter().enumerate() {
+            for (i, value) in record.normalized.of(0).iter().enumerate() {
                 assert_eq!(damping.factor_of(0, r as u32, i), damping.factor(0, value), "record {r}'s {value}");
             }
         }

@@ -187,7 +187,7 @@ impl<'a> Scorer<'a> {
         if level == Level(0) && comparison.damp_common_values {
             let attribute = comparison.attribute;
             let (ra, rb) = (&self.records[a as usize], &self.records[b as usize]);
-            if let Some(i) = comparison.shared_value(&ra.normalized[attribute], &rb.normalized[attribute]) {
+            if let Some(i) = comparison.shared_value(ra.normalized.of(attribute), rb.normalized.of(attribute)) {
                 let model = &self.model.comparisons[k];
                 let u = self.damping.damped_u_of(k, a, i, model.u[0], self.u_floor);
                 return (model.m[0] / u).log2();
