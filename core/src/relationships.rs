@@ -231,8 +231,12 @@ fn value_runs<'a, T: Clone + Send + Sync>(
     value: impl Fn(&'a T) -> &'a str + Send + Sync,
 ) -> impl ParallelIterator<Item = Cow<'a, [T]>> {
     sorted.par_chunk_by(same_hash).flat_map_iter(move |run: &'a [T]| {
+        let one_value = || {
+            let first = value(&run[0]);
+            run[1..].iter().all(|x| value(x) == first)
+        };
         // A value held once needs no look at it (most are).
-        if run.len() == 1 || run[1..].iter().all(|x| value(x) == value(&run[0])) {
+        if run.len() == 1 || one_value() {
             return Either::Left(std::iter::once(Cow::Borrowed(run)));
         }
         // A stable sort: each value's holders stay in order.
