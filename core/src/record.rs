@@ -226,8 +226,9 @@ impl fmt::Debug for Values {
     }
 }
 
-/// One attribute's values in a record's [`Values`].
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// One attribute's values in a record's [`Values`]. Two are equal when
+/// their values are.
+#[derive(Clone, Copy)]
 pub struct ValueList<'a> {
     text: &'a str,
     /// Each value's end in `text`.
@@ -336,6 +337,14 @@ impl Serialize for ValueList<'_> {
         serializer.collect_seq(self.iter())
     }
 }
+
+impl PartialEq for ValueList<'_> {
+    fn eq(&self, other: &ValueList<'_>) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for ValueList<'_> {}
 
 impl<S: AsRef<str>> PartialEq<[S]> for ValueList<'_> {
     fn eq(&self, other: &[S]) -> bool {
@@ -480,6 +489,15 @@ mod tests {
             });
             prop_assert_eq!(builder.finish_sorted(lists.len()), Values::from_lists(sorted));
         }
+    }
+
+    #[test]
+    fn value_lists_are_equal_when_their_values_are() {
+        let (one, other) = (Values::from_lists([vec!["x"], vec!["a", "b"]]), Values::from_lists([["a", "b"]]));
+        assert_eq!(one.of(1), other.of(0), "wherever they are kept");
+        assert_ne!(one.of(0), other.of(0));
+        assert_ne!(one.of(1), Values::from_lists([["a", "b", "c"]]).of(0));
+        assert_ne!(one.of(1), Values::from_lists([["ab"]]).of(0), "values, not their text joined");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! [`super::Comparison::across`] applies them in both directions between two
 //! records.
 
-use super::prepared::Value;
+use super::prepared::{NAME_HANDLES, Value};
 use super::similarity::jaro_winkler_reaching;
 use crate::normalize::username;
 
@@ -75,7 +75,8 @@ pub fn name_level(a: &str, b: &str) -> usize {
 pub fn name_level_of(a: Value, b: Value) -> usize {
     let handle = b.skeleton();
     let (stem, _) = username::split_digits(&handle);
-    let forms = a.name_handles();
+    let forms = a.name_forms();
+    let forms = forms.of(NAME_HANDLES);
     if stem.is_empty() || forms.is_empty() {
         return NAME_LEVELS.len() - 1;
     }

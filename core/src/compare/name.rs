@@ -23,7 +23,7 @@
 //!   against `robert rivera`): weak, as a first name alone is;
 //! - `different`.
 
-use super::prepared::Value;
+use super::prepared::{NAME_SOUNDS, Value};
 use super::similarity::jaro_winkler_band;
 use crate::normalize::name::{canonical_given, phonetic, tokens};
 
@@ -70,7 +70,7 @@ pub fn level_of(value_a: Value, value_b: Value) -> usize {
     if same_after_nicknames_and_initials(&a, &b) || squashed(&a) == squashed(&b) {
         return NICKNAME_OR_INITIAL;
     }
-    if value_a.name_sounds() == value_b.name_sounds() {
+    if value_a.name_forms().of(NAME_SOUNDS) == value_b.name_forms().of(NAME_SOUNDS) {
         return PHONETIC;
     }
     if let Some(band) = jaro_winkler_band(&sorted_a.join(" "), &sorted_b.join(" "), &JW_THRESHOLDS) {

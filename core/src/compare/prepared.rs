@@ -23,7 +23,7 @@ use super::{Comparison, Identifier, Method};
 use crate::handles::{self, Handles};
 use crate::normalize::{email, username};
 use crate::prefetch::{self, CACHE_LINE};
-use crate::record::{AttributeKind, Record, RecordIndex, ValueList};
+use crate::record::{AttributeKind, Record, RecordIndex, ValueList, Values, ValuesBuilder};
 
 /// The forms of one normalized value, as [`Value`]s hand them out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,13 +36,9 @@ pub enum Forms<'a> {
     /// An email address: its parts, `None` when it is not a valid address.
     Email(Option<EmailParts<'a>>),
     /// A person's name: the [handles](super::handle::name_handles) it is
-    /// commonly turned into, and its words' [sounds](super::name::sounds_of).
-    Name {
-        /// Its handles.
-        handles: &'a [String],
-        /// Its words' sounds, sorted.
-        sounds: &'a [String],
-    },
+    /// commonly turned into ([`NAME_HANDLES`]) and its words' sorted
+    /// [sounds](super::name::sounds_of) ([`NAME_SOUNDS`]).
+    Name(&'a Values),
     /// A phone number's digits.
     Digits(&'a str),
     /// An IP address, `None` when the value is not one.
@@ -133,19 +129,12 @@ impl<'a> Value<'a> {
         Some((&self.text[..at], &self.text[at + 1..], skeleton))
     }
 
-    /// The handles a name is commonly turned into.
-    pub fn name_handles(self) -> Cow<'a, [String]> {
+    /// A name's forms: the handles it is commonly turned into
+    /// ([`NAME_HANDLES`]) and the sorted sounds of its words ([`NAME_SOUNDS`]).
+    pub fn name_forms(self) -> Cow<'a, Values> {
         match self.forms {
-            Forms::Name { handles, .. } => Cow::Borrowed(handles),
-            _ => Cow::Owned(super::handle::name_handles(self.text)),
-        }
-    }
-
-    /// The sorted sounds of a name's words.
-    pub fn name_sounds(self) -> Cow<'a, [String]> {
-        match self.forms {
-            Forms::Name { sounds, .. } => Cow::Borrowed(sounds),
-            _ => Cow::Owned(super::name::sounds_of(self.text)),
+            Forms::Name(forms) => Cow::Borrowed(forms),
+            _ => Cow::Owned(name_forms(self.text, None, &mut ValuesBuilder::default())),
         }
     }
 
@@ -181,6 +170,22 @@ impl Identifier {
             Identifier::Card | Identifier::Date => (None, None),
         }
     }
+}
+
+/// Where a name's handles are among its [`Forms::Name`].
+pub const NAME_HANDLES: usize = 0;
+/// Where a name's sounds are among its [`Forms::Name`].
+pub const NAME_SOUNDS: usize = 1;
+
+/// A name's forms ([`Forms::Name`]), its handles read from `made` when
+/// given (they are the handles), made in `builder`.
+fn name_forms(name: &str, made: Option<handles::Of>, builder: &mut ValuesBuilder) -> Values {
+    match made {
+        Some(made) => made.for_each(|handle| builder.push(NAME_HANDLES, handle)),
+        None => super::handle::name_handles(name).iter().for_each(|handle| builder.push(NAME_HANDLES, handle)),
+    }
+    super::name::sounds_of(name).iter().for_each(|sound| builder.push(NAME_SOUNDS, sound));
+    builder.finish(2)
 }
 
 /// One side of a comparison: an attribute's values on one record.
@@ -226,8 +231,8 @@ pub struct Prepared {
 pub(crate) struct Part {
     /// Texts, skeletons and digits, one after another.
     text: String,
-    /// A name's handles and sounds.
-    names: Vec<(Vec<String>, Vec<String>)>,
+    /// A name's handles and sounds ([`Forms::Name`]).
+    names: Vec<Values>,
     /// The values, record after record, attribute after attribute.
     entries: Vec<Entry>,
     /// The part's record `r`'s values of attribute `k` start at
@@ -277,7 +282,7 @@ impl Prepared {
             .par_chunks(PART)
             .enumerate()
             .map(|(p, chunk)| {
-                let mut part = Part::default();
+                let (mut part, mut names) = (Part::default(), ValuesBuilder::default());
                 for (r, record) in (p * PART..).zip(chunk) {
                     for (k, values) in record.normalized.iter().enumerate() {
                         part.starts.push(part.entries.len() as u32);
@@ -286,7 +291,7 @@ impl Prepared {
                         }
                         for (i, value) in values.iter().enumerate() {
                             let of = if made[k] { handles.of(r as RecordIndex, k, i) } else { None };
-                            let entry = part.entry(value, kinds[k], of);
+                            let entry = part.entry(value, kinds[k], of, &mut names);
                             part.entries.push(entry);
                         }
                     }
@@ -365,8 +370,15 @@ impl Part {
     }
 
     /// The stored entry of `value` with the forms of `kind`, its handles
-    /// read from `made` when given (they are the forms).
-    fn entry(&mut self, value: &str, kind: Option<FormKind>, made: Option<handles::Of>) -> Entry {
+    /// read from `made` when given (they are the forms); a name's forms are
+    /// made in `names`.
+    fn entry(
+        &mut self,
+        value: &str,
+        kind: Option<FormKind>,
+        made: Option<handles::Of>,
+        names: &mut ValuesBuilder,
+    ) -> Entry {
         let text = self.push(value);
         let forms = match kind {
             None => Stored::Unprepared,
@@ -384,11 +396,7 @@ impl Part {
                     .map(|(local, _)| (local.len() as u32, self.push(&email::skeleton_of_local(local)))),
             }),
             Some(FormKind::Name) => {
-                let handles = match made {
-                    Some(made) => made.map(str::to_string).collect(),
-                    None => super::handle::name_handles(value),
-                };
-                self.names.push((handles, super::name::sounds_of(value)));
+                self.names.push(name_forms(value, made, names));
                 Stored::Name(self.names.len() as u32 - 1)
             }
             Some(FormKind::Digits) => Stored::Digits(self.push(&super::phone::digits(value))),
@@ -416,10 +424,7 @@ impl Part {
             Stored::Email(parts) => {
                 Forms::Email(parts.map(|(at, span)| EmailParts { at: at as usize, skeleton: self.span(span) }))
             }
-            Stored::Name(i) => {
-                let (handles, sounds) = &self.names[i as usize];
-                Forms::Name { handles, sounds }
-            }
+            Stored::Name(i) => Forms::Name(&self.names[i as usize]),
             Stored::Digits(span) => Forms::Digits(self.span(span)),
             Stored::Ip(ip) => Forms::Ip(ip),
         };
@@ -457,7 +462,7 @@ mod tests {
         assert!(forms.iter().any(|f| matches!(f, Forms::Skeleton(_))));
         assert!(forms.iter().any(|f| matches!(f, Forms::Email(Some(_)))));
         assert!(forms.iter().any(|f| matches!(f, Forms::Ip(Some(_)))));
-        assert!(forms.iter().any(|f| matches!(f, Forms::Name { .. })));
+        assert!(forms.iter().any(|f| matches!(f, Forms::Name(_))));
         // Every prepared text is its record's value.
         for r in (0..records.len() as RecordIndex).step_by(13) {
             for k in 0..job.attributes.len() {
