@@ -183,16 +183,18 @@ impl Values {
         (0..self.attributes()).map(|attribute| self.of(attribute))
     }
 
-    /// These values with those of the attributes not `kept` dropped (they
-    /// have no values then).
-    pub fn keeping(&self, kept: &[bool]) -> Values {
-        let mut builder = ValuesBuilder::default();
-        for (attribute, values) in self.iter().enumerate() {
-            if kept.get(attribute).copied().unwrap_or(false) {
-                values.iter().for_each(|value| builder.push(attribute, value));
-            }
+    /// Drops the values of the attributes not `kept` (they have none then);
+    /// leaves these values as they are when those have none already.
+    pub fn keep_only(&mut self, kept: &[bool]) {
+        let kept = |attribute: usize| kept.get(attribute).copied().unwrap_or(false);
+        if self.iter().enumerate().all(|(attribute, values)| kept(attribute) || values.is_empty()) {
+            return;
         }
-        builder.finish(self.attributes())
+        let mut builder = ValuesBuilder::default();
+        for (attribute, values) in self.iter().enumerate().filter(|&(attribute, _)| kept(attribute)) {
+            values.iter().for_each(|value| builder.push(attribute, value));
+        }
+        *self = builder.finish(self.attributes());
     }
 
     /// Asks for the values' bounds to be brought into the cache (where each
@@ -364,10 +366,15 @@ pub struct ValuesBuilder {
 
 impl ValuesBuilder {
     /// Adds `value` to `attribute`'s values.
+    ///
+    /// # Panics
+    ///
+    /// When one record's values pass 4 GiB (its bounds are 32-bit).
     pub fn push(&mut self, attribute: usize, value: &str) {
-        let start = self.text.len() as u32;
+        let offset = |text: &String| u32::try_from(text.len()).expect("a record's values are under 4 GiB");
+        let start = offset(&self.text);
         self.text.push_str(value);
-        self.values.push((attribute as u32, start, self.text.len() as u32));
+        self.values.push((attribute as u32, start, offset(&self.text)));
     }
 
     /// Drops the values pushed.
@@ -460,7 +467,9 @@ mod tests {
             prop_assert_eq!(serde_json::from_str::<Values>(&json).unwrap(), values.clone());
             let kept: Vec<bool> = (0..lists.len()).map(|a| a % 2 == 0).collect();
             let expected = lists.iter().enumerate().map(|(a, l)| if a % 2 == 0 { l.clone() } else { Vec::new() });
-            prop_assert_eq!(values.keeping(&kept), Values::from_lists(expected));
+            let mut kept_only = values.clone();
+            kept_only.keep_only(&kept);
+            prop_assert_eq!(kept_only, Values::from_lists(expected));
         }
 
         #[test]

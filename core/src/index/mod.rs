@@ -434,7 +434,7 @@ impl Store {
             }
             if let Some(keep) = keep_raw {
                 for record in part.iter_mut() {
-                    record.values = record.values.keeping(keep);
+                    record.values.keep_only(keep);
                 }
             }
             progress(part.len() as u64);

@@ -72,7 +72,8 @@ struct Instance {
 }
 
 /// Contract 0.1.0's `subject`: a record's values lent to a `compare` call,
-/// lowered into the guest straight from the record's own lists.
+/// lowered into the guest from the record's own text (only the lists of
+/// `&str` are made).
 #[derive(ComponentType, Lower)]
 #[component(record)]
 struct Lent<'a> {
