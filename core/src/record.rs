@@ -114,7 +114,8 @@ impl Record {
 /// A record's dense number within one run: its position in read order.
 pub type RecordIndex = u32;
 
-/// One record's values, attribute after attribute, in one buffer.
+/// Lists of strings, one per attribute, in one buffer: a record's values
+/// (or a name's forms in the comparison columns).
 ///
 /// A record holds a few short strings for each of the job's attributes. As
 /// a `Vec<Vec<String>>` they took an allocation per attribute and per value:
@@ -144,6 +145,10 @@ pub struct Values {
 
 impl Values {
     /// Values from one list per attribute.
+    ///
+    /// # Panics
+    ///
+    /// When the values pass 4 GiB in all (see [`TooLong`]).
     pub fn from_lists<L, S>(lists: impl IntoIterator<Item = L>) -> Values
     where
         L: IntoIterator<Item = S>,
@@ -154,7 +159,7 @@ impl Values {
         for (attribute, list) in lists.into_iter().enumerate() {
             attributes = attribute + 1;
             for value in list {
-                builder.push(attribute, value.as_ref());
+                builder.push(attribute, value.as_ref()).expect("values under 4 GiB");
             }
         }
         builder.finish(attributes)
@@ -183,16 +188,19 @@ impl Values {
         (0..self.attributes()).map(|attribute| self.of(attribute))
     }
 
-    /// Drops the values of the attributes not `kept` (they have none then);
-    /// leaves these values as they are when those have none already.
+    /// Drops the values of the attributes `kept` marks `false` (they have
+    /// none then; attributes past its end are kept); leaves these values as
+    /// they are when those have none already.
     pub fn keep_only(&mut self, kept: &[bool]) {
-        let kept = |attribute: usize| kept.get(attribute).copied().unwrap_or(false);
+        let kept = |attribute: usize| kept.get(attribute).copied().unwrap_or(true);
         if self.iter().enumerate().all(|(attribute, values)| kept(attribute) || values.is_empty()) {
             return;
         }
         let mut builder = ValuesBuilder::default();
         for (attribute, values) in self.iter().enumerate().filter(|&(attribute, _)| kept(attribute)) {
-            values.iter().for_each(|value| builder.push(attribute, value));
+            for value in values {
+                builder.push(attribute, value).expect("a part of values that fit fits");
+            }
         }
         *self = builder.finish(self.attributes());
     }
@@ -201,11 +209,6 @@ impl Values {
     /// attribute's values are), for a reader some steps ahead.
     pub fn prefetch(&self) {
         crate::prefetch::line(self.bounds.as_ptr());
-    }
-
-    /// Whether no attribute has a value.
-    pub fn is_empty(&self) -> bool {
-        self.bounds.len() <= self.attributes() + 1
     }
 }
 
@@ -260,11 +263,6 @@ impl<'a> ValueList<'a> {
         &self.text[start as usize..self.ends[i] as usize]
     }
 
-    /// The first value, if any.
-    pub fn first(self) -> Option<&'a str> {
-        (!self.is_empty()).then(|| self.get(0))
-    }
-
     /// The values in order.
     pub fn iter(self) -> Iter<'a> {
         Iter { text: self.text, ends: self.ends, start: self.start }
@@ -317,16 +315,9 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
-impl<'a> DoubleEndedIterator for Iter<'a> {
-    fn next_back(&mut self) -> Option<&'a str> {
-        let (&end, rest) = self.ends.split_last()?;
-        let start = rest.last().copied().unwrap_or(self.start);
-        self.ends = rest;
-        Some(&self.text[start as usize..end as usize])
-    }
-}
-
 impl ExactSizeIterator for Iter<'_> {}
+
+impl std::iter::FusedIterator for Iter<'_> {}
 
 impl fmt::Debug for ValueList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -348,15 +339,14 @@ impl PartialEq for ValueList<'_> {
 
 impl Eq for ValueList<'_> {}
 
-impl<S: AsRef<str>> PartialEq<[S]> for ValueList<'_> {
-    fn eq(&self, other: &[S]) -> bool {
-        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
-    }
-}
+/// Values passing 4 GiB in all, which one [`Values`] cannot hold (its
+/// bounds are 32-bit): a row that size is rejected when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
 
-/// Makes [`Values`] one record at a time: values pushed in any attribute
-/// order, kept in the order pushed within an attribute. Its buffers are
-/// kept between records.
+/// Makes [`Values`] one at a time (a record's, row by row): values pushed
+/// in any attribute order, kept in the order pushed within an attribute.
+/// Its buffers are kept from one to the next.
 #[derive(Debug, Default)]
 pub struct ValuesBuilder {
     text: String,
@@ -365,16 +355,14 @@ pub struct ValuesBuilder {
 }
 
 impl ValuesBuilder {
-    /// Adds `value` to `attribute`'s values.
-    ///
-    /// # Panics
-    ///
-    /// When one record's values pass 4 GiB (its bounds are 32-bit).
-    pub fn push(&mut self, attribute: usize, value: &str) {
-        let offset = |text: &String| u32::try_from(text.len()).expect("a record's values are under 4 GiB");
-        let start = offset(&self.text);
+    /// Adds `value` to `attribute`'s values; refused (and nothing added)
+    /// when the values would pass 4 GiB in all.
+    pub fn push(&mut self, attribute: usize, value: &str) -> Result<(), TooLong> {
+        let start = self.text.len() as u32;
+        let end = u32::try_from(self.text.len() + value.len()).map_err(|_| TooLong)?;
         self.text.push_str(value);
-        self.values.push((attribute as u32, start, offset(&self.text)));
+        self.values.push((attribute as u32, start, end));
+        Ok(())
     }
 
     /// Drops the values pushed.
@@ -455,18 +443,17 @@ mod tests {
                 let of = values.of(attribute);
                 prop_assert_eq!(of.len(), list.len());
                 prop_assert_eq!(of.iter().collect::<Vec<_>>(), list.iter().map(String::as_str).collect::<Vec<_>>());
-                prop_assert_eq!(of.iter().rev().collect::<Vec<_>>(), list.iter().rev().map(String::as_str).collect::<Vec<_>>());
                 for (i, value) in list.iter().enumerate() {
                     prop_assert_eq!(of.get(i), value);
                 }
-                prop_assert_eq!(of.first(), list.first().map(String::as_str));
             }
-            prop_assert_eq!(values.is_empty(), lists.iter().all(Vec::is_empty));
             let json = serde_json::to_string(&values).unwrap();
             prop_assert_eq!(&json, &serde_json::to_string(&lists).unwrap(), "written as the lists");
             prop_assert_eq!(serde_json::from_str::<Values>(&json).unwrap(), values.clone());
-            let kept: Vec<bool> = (0..lists.len()).map(|a| a % 2 == 0).collect();
-            let expected = lists.iter().enumerate().map(|(a, l)| if a % 2 == 0 { l.clone() } else { Vec::new() });
+            // Every other attribute kept, and the last one (past `kept`'s end).
+            let kept: Vec<bool> = (0..lists.len().saturating_sub(1)).map(|a| a.is_multiple_of(2)).collect();
+            let keeps = |a: usize| a.is_multiple_of(2) || a == kept.len();
+            let expected = lists.iter().enumerate().map(|(a, l)| if keeps(a) { l.clone() } else { Vec::new() });
             let mut kept_only = values.clone();
             kept_only.keep_only(&kept);
             prop_assert_eq!(kept_only, Values::from_lists(expected));
@@ -480,7 +467,7 @@ mod tests {
             for i in 0..longest {
                 for (attribute, list) in lists.iter().enumerate().rev() {
                     if let Some(value) = list.get(i) {
-                        builder.push(attribute, value);
+                        builder.push(attribute, value).unwrap();
                     }
                 }
             }
@@ -488,7 +475,7 @@ mod tests {
             // The builder is empty again for the next record.
             prop_assert_eq!(builder.finish(lists.len()), Values::from_lists(lists.iter().map(|_| Vec::<&str>::new())));
             for (attribute, list) in lists.iter().enumerate() {
-                list.iter().for_each(|value| builder.push(attribute, value));
+                list.iter().for_each(|value| builder.push(attribute, value).unwrap());
             }
             let sorted = lists.iter().map(|list| {
                 let mut list = list.clone();

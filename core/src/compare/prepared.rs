@@ -178,13 +178,17 @@ pub const NAME_HANDLES: usize = 0;
 pub const NAME_SOUNDS: usize = 1;
 
 /// A name's forms ([`Forms::Name`]), its handles read from `made` when
-/// given (they are the handles), made in `builder`.
+/// given (they are the handles), made in `builder`. Forms past 4 GiB in all
+/// (of a name of a gigabyte) are left out, here and when made per pair.
 fn name_forms(name: &str, made: Option<handles::Of>, builder: &mut ValuesBuilder) -> Values {
+    let mut push = |attribute, form: &str| {
+        let _fits = builder.push(attribute, form).is_ok();
+    };
     match made {
-        Some(made) => made.for_each(|handle| builder.push(NAME_HANDLES, handle)),
-        None => super::handle::name_handles(name).iter().for_each(|handle| builder.push(NAME_HANDLES, handle)),
+        Some(made) => made.for_each(|handle| push(NAME_HANDLES, handle)),
+        None => super::handle::name_handles(name).iter().for_each(|handle| push(NAME_HANDLES, handle)),
     }
-    super::name::sounds_of(name).iter().for_each(|sound| builder.push(NAME_SOUNDS, sound));
+    super::name::sounds_of(name).iter().for_each(|sound| push(NAME_SOUNDS, sound));
     builder.finish(2)
 }
 

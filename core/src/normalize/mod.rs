@@ -120,7 +120,12 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
             let context = &contexts[record.source as usize];
             let parser = parser();
             for (attribute, ((values, &kind), flags)) in record.values.iter().zip(kinds).zip(&mut flags).enumerate() {
-                normalize_all(kind, values, context, parser, flags, |value| normalized.push(attribute, &value));
+                // A record's values fit in 4 GiB as read; normalized values
+                // that would not (a normalizer lengthening a gigabyte) are
+                // left out, as values no normalizer accepts are.
+                normalize_all(kind, values, context, parser, flags, |value| {
+                    let _fits = normalized.push(attribute, &value).is_ok();
+                });
             }
             record.normalized = normalized.finish_sorted(kinds.len());
             (flags, normalized)

@@ -280,8 +280,8 @@ impl Matcher {
 
 /// At pair `i` of `pairs`, asks for what the pairs 4 to 24 after it read
 /// of their second record's values of `attribute`, along the chain from the
-/// record to its values' bounds and text: the second records lie anywhere in memory, and
-/// copying their values into a batch waited on each step.
+/// record to its values' bounds and text: the second records lie anywhere
+/// in memory, and copying their values into a batch waited on each step.
 fn ask_ahead(records: &[Record], attribute: usize, pairs: &[(RecordIndex, RecordIndex)], i: usize) {
     let record = |d: usize| pairs.get(i + d).and_then(|&(_, y)| records.get(y as usize));
     if let Some(r) = record(24) {

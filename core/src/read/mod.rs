@@ -57,6 +57,7 @@ pub fn read_source(job: &Job, index: usize) -> Result<SourceRead> {
         index: index as u32,
         attributes: job.attributes.len(),
         values: ValuesBuilder::default(),
+        too_long: false,
         read: SourceRead::default(),
         ids: HashTable::new(),
     };
@@ -84,6 +85,8 @@ struct Rows<'a> {
     attributes: usize,
     /// The values of the row being read.
     values: ValuesBuilder,
+    /// Whether the row's values passed what a record holds (4 GiB).
+    too_long: bool,
     read: SourceRead,
     /// The records read, by their id's hash (a copy of every id in a map
     /// was a million strings more at a million records).
@@ -97,6 +100,7 @@ impl Rows<'_> {
 
     fn reject_at(&mut self, location: String, reason: String, excerpt: &str) {
         self.values.clear();
+        self.too_long = false;
         let source = self.source.name.clone();
         self.read.rejects.push(Reject { source, location, reason, excerpt: excerpt_of(excerpt) });
     }
@@ -108,13 +112,18 @@ impl Rows<'_> {
             Some(separator) => Box::new(cell.split(separator)),
             None => Box::new(std::iter::once(cell)),
         };
-        parts.map(str::trim).filter(|p| !p.is_empty()).for_each(|part| self.values.push(attribute, part));
+        for part in parts.map(str::trim).filter(|p| !p.is_empty()) {
+            self.too_long |= self.values.push(attribute, part).is_err();
+        }
     }
 
     /// Adds a record of the values pushed; `id` is `None` when the source
     /// numbers records by line (or, for a plugin's records without lines, by
     /// byte offset). The row's `excerpt` is made only if it is rejected.
     fn accept(&mut self, line: u64, id: Option<&str>, excerpt: impl FnOnce() -> String) {
+        if self.too_long {
+            return self.reject(line, "its values pass 4 GiB, more than a record holds".to_string(), &excerpt());
+        }
         let values = self.values.finish(self.attributes);
         let id = match id {
             Some(id) if id.trim().is_empty() => {

@@ -255,7 +255,7 @@ mod tests {
     fn a_records_values_are_damped_as_the_values_are() {
         let mut records = records(&["10.0.0.1", "1.1.1.1", "1.1.1.1", "10.0.0.1", "", "10.0.0.1"]);
         records[2].normalized = Values::from_lists([["2.2.2.2", "10.0.0.1", "1.1.1.1"]]);
-        records[4].normalized = Values::from_lists([[""; 0]]);
+        records[4].normalized = Values::from_lists([Vec::<&str>::new()]);
         let damping = Damping::new(&[ip_comparison(true)], &records);
         for (r, record) in records.iter().enumerate() {
             for (i, value) in record.normalized.of(0).iter().enumerate() {
