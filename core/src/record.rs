@@ -333,7 +333,7 @@ impl Serialize for ValueList<'_> {
 
 impl PartialEq for ValueList<'_> {
     fn eq(&self, other: &ValueList<'_>) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.iter().eq(other.iter())
     }
 }
 

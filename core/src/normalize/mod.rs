@@ -113,10 +113,12 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
         // correct (a parser takes its own lock), only slower.
         thread => own_parsers[thread.unwrap_or(0) % own_parsers.len()].get_or_init(phone::Parser::new),
     };
-    let empty = || (vec![BTreeMap::new(); kinds.len()], ValuesBuilder::default());
+    let no_flags = || vec![BTreeMap::new(); kinds.len()];
+    // Each worker's flags, and its builder (kept from record to record).
+    let fresh = || (no_flags(), ValuesBuilder::default());
     records
         .par_iter_mut()
-        .fold(empty, |(mut flags, mut normalized), record| {
+        .fold(fresh, |(mut flags, mut normalized), record| {
             let context = &contexts[record.source as usize];
             let parser = parser();
             for (attribute, ((values, &kind), flags)) in record.values.iter().zip(kinds).zip(&mut flags).enumerate() {
@@ -131,13 +133,10 @@ pub fn normalize_records(records: &mut [Record], kinds: &[AttributeKind], contex
             (flags, normalized)
         })
         .map(|(flags, _)| flags)
-        .reduce(
-            || vec![BTreeMap::new(); kinds.len()],
-            |mut a, b| {
-                merge_flags(&mut a, b);
-                a
-            },
-        )
+        .reduce(no_flags, |mut a, b| {
+            merge_flags(&mut a, b);
+            a
+        })
 }
 
 /// Phone values worth a parser of their own a thread (building one takes

@@ -108,12 +108,15 @@ impl Rows<'_> {
     /// Adds a raw cell's values to `attribute`'s of the row being read:
     /// trimmed, split by the separator, empty parts dropped.
     fn push_values(&mut self, attribute: usize, cell: &str, separator: Option<&str>) {
-        let parts: Box<dyn Iterator<Item = &str>> = match separator {
-            Some(separator) => Box::new(cell.split(separator)),
-            None => Box::new(std::iter::once(cell)),
+        let mut push = |part: &str| {
+            let part = part.trim();
+            if !part.is_empty() {
+                self.too_long |= self.values.push(attribute, part).is_err();
+            }
         };
-        for part in parts.map(str::trim).filter(|p| !p.is_empty()) {
-            self.too_long |= self.values.push(attribute, part).is_err();
+        match separator {
+            Some(separator) => cell.split(separator).for_each(push),
+            None => push(cell),
         }
     }
 
